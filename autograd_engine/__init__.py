@@ -1,0 +1,70 @@
+"""autograd-engine: a scalar reverse-mode automatic differentiation engine.
+
+Build expressions from ``Value`` nodes, call ``backward()``, read every ``.grad``.
+The engine imports with the standard library alone; drawing needs the ``draw`` extra.
+
+>>> from autograd_engine import Value
+>>> x = Value(0.5, label="x")
+>>> y = (x * x + x.sin()).tanh()
+>>> y.backward()
+>>> round(y.data, 4), round(x.grad, 4)
+(0.6227, 1.1495)
+
+``sum`` is exported as ``autograd_engine.sum`` but left out of ``__all__`` so that
+``from autograd_engine import *`` does not hide Python's built-in ``sum``.
+"""
+
+from autograd_engine.differentiate import grad
+from autograd_engine.errors import AnomalyError, GradCheckError
+from autograd_engine.gradcheck import GradCheckReport, check_grad
+from autograd_engine.graph import edges, reachable, topological_order
+from autograd_engine.modes import detect_anomaly, is_grad_enabled, no_grad, scope
+from autograd_engine.ops import (
+    OPS,
+    OpSpec,
+    cos,
+    dot,
+    exp,
+    leaky_relu,
+    log,
+    relu,
+    sigmoid,
+    sin,
+    softplus,
+    sqrt,
+    tanh,
+)
+from autograd_engine.ops import (
+    sum as sum,  # re-exported on purpose; see the module docstring
+)
+from autograd_engine.value import Value, constant
+
+__all__ = [
+    "OPS",
+    "AnomalyError",
+    "GradCheckError",
+    "GradCheckReport",
+    "OpSpec",
+    "Value",
+    "check_grad",
+    "constant",
+    "cos",
+    "detect_anomaly",
+    "dot",
+    "edges",
+    "exp",
+    "grad",
+    "is_grad_enabled",
+    "leaky_relu",
+    "log",
+    "no_grad",
+    "reachable",
+    "relu",
+    "scope",
+    "sigmoid",
+    "sin",
+    "softplus",
+    "sqrt",
+    "tanh",
+    "topological_order",
+]

@@ -1,0 +1,462 @@
+"""The op table: every primitive once, with its forward, its derivative rule and its domain.
+
+Adding an op is one ``defop`` call here. The call registers the op in ``OPS`` (which tests
+and docs iterate over), returns the public function (which takes floats or Values), and
+gives ``Value`` a method of the same name. Operators (``+ - * / **``, unary ``-``,
+``abs``) are bound to their table entries at the bottom of the file.
+
+A rule has the form ``rule(g, out, *inputs, *params) -> one gradient per input``: ``g`` is
+the upstream gradient and ``out`` the op's result. Rules only return; the sweep adds.
+Because rules use plain arithmetic and the public functions below, the same rule runs on
+floats (the normal backward) and on Values (``grad(..., create_graph=True)``), which is
+what makes higher derivatives work. Comparisons in rules (``x > 0``) work on both, as
+Values compare by ``data``; equality must go through ``_number`` since ``==`` on Values is
+identity.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from operator import add, mul, sub
+from typing import Any
+
+from autograd_engine.value import Rule, Value, constant, make_node, register_accumulate, to_float
+
+Number = float | int
+Scalar = Number | Value
+
+
+@dataclass(frozen=True, eq=False)
+class OpSpec:
+    """One primitive: how to compute it, how to differentiate it, where it is defined.
+
+    Args:
+        name: display name, also the key in ``OPS`` and the ``op`` of nodes it makes.
+        forward: the op on plain floats (inputs, then parameters).
+        rule: ``(g, out, *inputs, *params) -> gradients``, one per input.
+        arity: number of inputs; 0 means any number (the fused n-ary ops).
+        domain: for each input, where the derivative exists and is smooth: ``"real"``,
+            ``"positive"`` or ``"nonzero"`` (a kink or pole at 0). Tests draw from it.
+        params: names of numeric parameters with their defaults (``leaky_relu``'s slope).
+        infix: shown as ``a op b`` in error messages.
+        accumulate: optional float-only form of the rule for the backward sweep,
+            ``accumulate(g, parents)`` adding straight into each parent's ``.grad``; used by
+            the fused n-ary ops to skip building two lists per node. It must give exactly
+            the sums the rule gives (the tests compare them bit for bit).
+    """
+
+    name: str
+    forward: Callable[..., float]
+    rule: Rule
+    arity: int
+    domain: tuple[str, ...]
+    params: dict[str, float] = field(default_factory=dict)
+    infix: bool = False
+    accumulate: Callable[[float, tuple[Value, ...]], None] | None = None
+
+    def display(self, params: tuple[float, ...]) -> str:
+        """The ``op`` shown for a node; ``**n`` names its exponent (``**2``)."""
+        if self.name == "**n":
+            return f"**{params[0]:g}"
+        return self.name
+
+    def bind(self, params: tuple[float, ...]) -> Rule:
+        """The rule with its parameters fixed: what a node stores."""
+        if not params:
+            return self.rule
+        rule = self.rule
+
+        def bound(g: Any, out: Any, *inputs: Any) -> Any:
+            return rule(g, out, *inputs, *params)
+
+        return bound
+
+    def evaluate(self, values: list[float], params: tuple[float, ...] = ()) -> float:
+        """Run ``forward`` on floats; domain and range errors name the op and the values."""
+        try:
+            return self.forward(*values, *params)
+        except (ArithmeticError, ValueError) as exc:
+            raise self.error(values, params, exc) from None
+
+    def error(self, values: list[float], params: tuple[float, ...], exc: Exception) -> Exception:
+        """Rewrite an exception from ``forward`` to say which op failed on which numbers."""
+        if self.infix:
+            call = f"{values[0]!r} {self.name} {values[1]!r}"
+        elif self.name == "**n":
+            call = f"{values[0]!r} ** {params[0]!r}"
+        else:
+            call = f"{self.name}({', '.join(map(repr, [*values, *params]))})"
+        reason = "result too large for a float" if isinstance(exc, OverflowError) else exc
+        return type(exc)(f"{call}: {reason}")
+
+    def __call__(self, *inputs: Scalar, **params: float) -> Scalar:
+        """Apply the op: floats in give a float out, any Value in gives a Value node."""
+        if self.arity and len(inputs) != self.arity:
+            raise TypeError(f"{self.name} takes {self.arity} input(s), got {len(inputs)}")
+        unknown = set(params) - set(self.params)
+        if unknown:
+            raise TypeError(f"{self.name} got unexpected parameter(s) {sorted(unknown)}")
+        fixed = tuple(to_float(params.get(k, v)) for k, v in self.params.items())
+        if not any(isinstance(x, Value) for x in inputs):
+            return self.evaluate([to_float(x) for x in inputs], fixed)
+        parents = tuple(x if isinstance(x, Value) else constant(x) for x in inputs)
+        data = self.evaluate([p.data for p in parents], fixed)
+        return make_node(data, parents, self.bind(fixed), self.display(fixed))
+
+
+OPS: dict[str, OpSpec] = {}
+
+
+def defop(
+    name: str,
+    forward: Callable[..., float],
+    rule: Rule,
+    *,
+    arity: int = 1,
+    domain: tuple[str, ...] = ("real",),
+    params: dict[str, float] | None = None,
+    infix: bool = False,
+    accumulate: Callable[[float, tuple[Value, ...]], None] | None = None,
+    doc: str = "",
+) -> Callable[..., Any]:
+    """Register an op and return its public function (floats or Values in).
+
+    A unary op with a ``doc`` also becomes a ``Value`` method: ``x.tanh()``.
+    """
+    spec = OpSpec(name, forward, rule, arity, domain, dict(params or {}), infix, accumulate)
+    OPS[name] = spec
+    if accumulate is not None:
+        register_accumulate(rule, accumulate)
+
+    def function(*inputs: Scalar, **kwargs: float) -> Scalar:
+        return spec(*inputs, **kwargs)
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = doc
+    function.spec = spec  # type: ignore[attr-defined]
+    if doc and arity == 1:
+        setattr(Value, name, _unary_method(spec) if not spec.params else function)
+    return function
+
+
+def _unary_method(spec: OpSpec) -> Callable[[Value], Value]:
+    """``x.op()`` without the generic dispatch, as activations sit on the hot path."""
+    forward, rule, op = spec.forward, spec.rule, spec.name
+
+    def method(self: Value) -> Value:
+        try:
+            data = forward(self.data)
+        except (ArithmeticError, ValueError) as exc:
+            raise spec.error([self.data], (), exc) from None
+        return make_node(data, (self,), rule, op)
+
+    method.__name__ = op
+    method.__doc__ = f"``{op}`` of this value; see ``autograd_engine.{op}``."
+    return method
+
+
+def _number(x: Scalar) -> float:
+    """The float inside a rule's argument, for the equality tests ``==`` cannot do on Values."""
+    return x.data if isinstance(x, Value) else x
+
+
+# ---------------------------------------------------------------------------------------
+# Forwards on floats that need more than ``math``: explicit domains and stable formulas.
+
+
+def _divide(a: float, b: float) -> float:
+    if b == 0:
+        raise ZeroDivisionError("division by zero")
+    return a / b
+
+
+def _power(a: float, b: float) -> float:
+    if a == 0 and b < 0:
+        raise ZeroDivisionError("zero cannot be raised to a negative power")
+    if a < 0 and not float(b).is_integer():
+        raise ValueError("a negative base needs an integer exponent")
+    return a**b
+
+
+def _log(x: float) -> float:
+    if x <= 0:
+        raise ValueError("log is defined for positive numbers only")
+    return math.log(x)
+
+
+def _sqrt(x: float) -> float:
+    if x < 0:
+        raise ValueError("sqrt is defined for non-negative numbers only")
+    return math.sqrt(x)
+
+
+def _sigmoid(x: float) -> float:
+    # Two branches so that exp never sees a large positive argument.
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def _softplus(x: float) -> float:
+    # log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow for large x, no loss for small.
+    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+
+
+def _dot(*values: float) -> float:
+    half = len(values) // 2
+    return math.fsum(map(mul, values[:half], values[half:]))
+
+
+# ---------------------------------------------------------------------------------------
+# Derivative rules that do not fit on one line.
+
+
+def _power_rule(g: Any, out: Any, a: Any, b: Any) -> tuple[Any, Any]:
+    # d/da b*a^(b-1); a^0 is constant, so skip the formula (it would divide by a at a=0).
+    grad_a = 0.0 if _number(b) == 0 else g * b * a ** (b - 1)
+    if a > 0:
+        grad_b = g * out * log(a)
+    elif _number(out) == 0:
+        grad_b = 0.0  # 0^b is flat in b for b > 0
+    else:
+        grad_b = math.nan  # a real power of a negative base has no derivative in b
+    return grad_a, grad_b
+
+
+def _power_const_rule(g: Any, out: Any, x: Any, n: float) -> tuple[Any]:
+    return (0.0,) if n == 0 else (g * n * x ** (n - 1),)
+
+
+def _dot_rule(g: Any, out: Any, *values: Any) -> list[Any]:
+    half = len(values) // 2
+    weights, inputs = values[:half], values[half:]
+    return [g * x for x in inputs] + [g * w for w in weights]
+
+
+def _dot_accumulate(g: float, parents: tuple[Value, ...]) -> None:
+    half = len(parents) // 2
+    for w, x in zip(parents[:half], parents[half:], strict=True):
+        w.grad += g * x.data
+        x.grad += g * w.data
+
+
+def _sum_rule(g: Any, out: Any, *values: Any) -> tuple[Any, ...]:
+    return (g,) * len(values)
+
+
+def _sum_accumulate(g: float, parents: tuple[Value, ...]) -> None:
+    for parent in parents:
+        parent.grad += g
+
+
+# ---------------------------------------------------------------------------------------
+# The table.
+# fmt: off
+
+defop("+", add, lambda g, out, a, b: (g, g), arity=2, infix=True)
+defop("-", sub, lambda g, out, a, b: (g, -g), arity=2, infix=True)
+defop("*", mul, lambda g, out, a, b: (g * b, g * a), arity=2, infix=True)
+defop("/", _divide, lambda g, out, a, b: (g / b, -g * out / b), arity=2,
+      domain=("real", "nonzero"), infix=True)
+defop("**", _power, _power_rule, arity=2, domain=("positive", "real"), infix=True)
+defop("**n", _power, _power_const_rule, domain=("positive",), params={"exponent": 2.0})
+defop("neg", lambda x: -x, lambda g, out, x: (-g,))
+# abs'(0) = 0 by convention (the subgradient PyTorch also picks).
+defop("abs", abs, lambda g, out, x: (g if x > 0 else -g if x < 0 else 0.0,),
+      domain=("nonzero",))
+
+exp = defop("exp", math.exp, lambda g, out, x: (g * out,), doc="""e to the power ``x``.
+
+    >>> exp(0.0)
+    1.0
+    >>> exp(Value(1.0)).data
+    2.718281828459045
+    """)
+
+log = defop("log", _log, lambda g, out, x: (g / x,), domain=("positive",), doc="""Natural logarithm.
+
+    Raises ``ValueError`` for ``x <= 0``, naming the value.
+
+    >>> log(1.0)
+    0.0
+    >>> log(-2.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: log(-2.0): log is defined for positive numbers only
+    """)
+
+sqrt = defop("sqrt", _sqrt, lambda g, out, x: (g / (2 * out),), domain=("positive",),
+             doc="""Square root; its derivative at 0 is infinite, so backward there raises.
+
+    >>> sqrt(9.0)
+    3.0
+    """)
+
+tanh = defop("tanh", math.tanh, lambda g, out, x: (g * (1 - out * out),), doc="""Hyperbolic tangent.
+
+    >>> tanh(0.0)
+    0.0
+    """)
+
+sigmoid = defop("sigmoid", _sigmoid, lambda g, out, x: (g * out * (1 - out),),
+                doc="""Logistic function 1 / (1 + e^-x), stable for large |x|.
+
+    >>> sigmoid(0.0), sigmoid(-1000.0)
+    (0.5, 0.0)
+    """)
+
+# relu'(0) = 0 by convention, as in micrograd and PyTorch.
+relu = defop("relu", lambda x: x if x > 0 else 0.0, lambda g, out, x: (g if x > 0 else 0.0,),
+             domain=("nonzero",), doc="""max(x, 0); its derivative at 0 is taken as 0.
+
+    >>> relu(-3.0), relu(2.0)
+    (0.0, 2.0)
+    """)
+
+# leaky_relu'(0) = slope: the kink belongs to the negative side, as relu's does.
+leaky_relu = defop("leaky_relu", lambda x, slope: x if x > 0 else slope * x,
+                   lambda g, out, x, slope: (g if x > 0 else g * slope,),
+                   domain=("nonzero",), params={"slope": 0.01},
+                   doc="""x for x > 0, else slope * x (``slope`` defaults to 0.01).
+
+    >>> leaky_relu(-2.0, slope=0.1)
+    -0.2
+    """)
+
+softplus = defop("softplus", _softplus, lambda g, out, x: (g * sigmoid(x),),
+                 doc="""log(1 + e^x), computed without overflow.
+
+    >>> softplus(0.0) == math.log(2.0)
+    True
+    >>> softplus(1000.0)
+    1000.0
+    """)
+
+sin = defop("sin", math.sin, lambda g, out, x: (g * cos(x),), doc="""Sine.
+
+    >>> sin(0.0)
+    0.0
+    """)
+
+cos = defop("cos", math.cos, lambda g, out, x: (-g * sin(x),), doc="""Cosine.
+
+    >>> cos(0.0)
+    1.0
+    """)
+
+_sum_op = defop("sum", lambda *xs: math.fsum(xs), _sum_rule, arity=0, accumulate=_sum_accumulate)
+_dot_op = defop("dot", _dot, _dot_rule, arity=0, accumulate=_dot_accumulate)
+
+# fmt: on
+
+
+def sum(values: Iterable[Scalar]) -> Scalar:
+    """Sum of many values as one node (one fused op instead of a chain of ``+``).
+
+    Plain numbers give a float. The sum is computed with ``math.fsum`` (correctly rounded).
+
+    >>> import autograd_engine as ag
+    >>> xs = [Value(1.0), Value(2.0), 3.0]
+    >>> total = ag.sum(xs)
+    >>> total.op, total.data, len(total.parents)
+    ('sum', 6.0, 3)
+    >>> ag.sum([0.5, 0.25])
+    0.75
+    """
+    items = values if type(values) is list else list(values)
+    if not items:
+        return 0.0
+    try:  # fast path: all Values (the normal case inside a model)
+        data = math.fsum([v.data for v in items])
+    except (AttributeError, TypeError):
+        return _sum_op(*items)  # numbers among them: wrap them, or sum plain floats
+    return make_node(data, tuple(items), _sum_rule, "sum")
+
+
+def dot(weights: Iterable[Scalar], inputs: Iterable[Scalar]) -> Scalar:
+    """Inner product sum(w * x) as one node whose parents are the weights, then the inputs.
+
+    >>> w = [Value(2.0), Value(-1.0)]
+    >>> y = dot(w, [3.0, 4.0])
+    >>> y.data
+    2.0
+    >>> y.backward()
+    >>> [wi.grad for wi in w]
+    [3.0, 4.0]
+    """
+    ws = weights if type(weights) is list else list(weights)
+    xs = inputs if type(inputs) is list else list(inputs)
+    if len(ws) != len(xs):
+        raise ValueError(f"dot: {len(ws)} weights but {len(xs)} inputs; they must match")
+    if not ws:
+        return 0.0
+    parents = (*ws, *xs)
+    try:  # fast path: all Values (the normal case inside a model)
+        data = math.fsum(map(mul, [w.data for w in ws], [x.data for x in xs]))
+    except (AttributeError, TypeError):
+        return _dot_op(*parents)  # numbers among them: wrap them, or use plain floats
+    return make_node(data, parents, _dot_rule, "dot")
+
+
+# ---------------------------------------------------------------------------------------
+# Operator bindings: Python's operators on Values call the table entries above.
+
+
+def _as_operand(x: object) -> Value | None:
+    """A Value for an operator's other side, or None (so Python tries the other type)."""
+    if isinstance(x, Value):
+        return x
+    try:
+        return constant(x)  # type: ignore[arg-type]
+    except TypeError:
+        return None
+
+
+def _binary(spec: OpSpec) -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """``a op b`` and its reflected form, built from one table entry."""
+    forward, rule, op = spec.forward, spec.rule, spec.name
+
+    def apply(a: Value, b: Value) -> Value:
+        try:
+            data = forward(a.data, b.data)
+        except (ArithmeticError, ValueError) as exc:
+            raise spec.error([a.data, b.data], (), exc) from None
+        return make_node(data, (a, b), rule, op)
+
+    def method(self: Value, other: object) -> Value:
+        operand = other if isinstance(other, Value) else _as_operand(other)
+        return NotImplemented if operand is None else apply(self, operand)
+
+    def reflected(self: Value, other: object) -> Value:
+        operand = _as_operand(other)
+        return NotImplemented if operand is None else apply(operand, self)
+
+    return method, reflected
+
+
+def _pow(self: Value, exponent: object) -> Value:
+    if isinstance(exponent, Value):
+        return OPS["**"](self, exponent)  # type: ignore[return-value]
+    try:
+        n = to_float(exponent)
+    except TypeError:
+        return NotImplemented
+    return OPS["**n"](self, exponent=n)  # type: ignore[return-value]
+
+
+def _rpow(self: Value, base: object) -> Value:
+    operand = _as_operand(base)
+    return NotImplemented if operand is None else OPS["**"](operand, self)  # type: ignore[return-value]
+
+
+Value.__add__, Value.__radd__ = _binary(OPS["+"])  # type: ignore[method-assign]
+Value.__sub__, Value.__rsub__ = _binary(OPS["-"])  # type: ignore[method-assign]
+Value.__mul__, Value.__rmul__ = _binary(OPS["*"])  # type: ignore[method-assign]
+Value.__truediv__, Value.__rtruediv__ = _binary(OPS["/"])  # type: ignore[method-assign]
+Value.__pow__, Value.__rpow__ = _pow, _rpow  # type: ignore[method-assign]
+Value.__neg__ = _unary_method(OPS["neg"])  # type: ignore[method-assign]
+Value.__abs__ = _unary_method(OPS["abs"])  # type: ignore[method-assign]
+Value.__pos__ = lambda self: self  # type: ignore[method-assign]
