@@ -37,7 +37,7 @@ from autograd_engine.ops import (
 from autograd_engine.ops import (
     sum as sum,  # re-exported on purpose; see the module docstring
 )
-from autograd_engine.value import Value, constant
+from autograd_engine.value import Value, constant, local_derivatives
 
 __all__ = [
     "OPS",
@@ -56,6 +56,7 @@ __all__ = [
     "grad",
     "is_grad_enabled",
     "leaky_relu",
+    "local_derivatives",
     "log",
     "no_grad",
     "reachable",

@@ -196,6 +196,29 @@ def make_node(data: float, parents: tuple[Value, ...], rule: Rule, op: str) -> V
     return node
 
 
+def local_derivatives(node: Value) -> tuple[float, ...]:
+    """d(node)/d(parent) for each parent, in operand order, at the current ``data``.
+
+    This is what one edge contributes in the chain rule: during backward, parent ``i``
+    receives ``node.grad * local_derivatives(node)[i]``. Leaves give ``()``.
+
+    >>> x = Value(3.0)
+    >>> local_derivatives(x * x)  # one entry per edge: both operands are x
+    (3.0, 3.0)
+    >>> local_derivatives(x.tanh())
+    (0.00986603716543999,)
+    """
+    if not node._parents:
+        return ()
+    rule = node._rule
+    assert rule is not None
+    inputs = [p.data for p in node._parents]
+    try:
+        return tuple(float(d) for d in rule(1.0, node.data, *inputs))
+    except (ArithmeticError, ValueError) as exc:
+        raise _backward_error(node, exc) from exc
+
+
 def constant(x: float) -> Value:
     """A leaf for a number written into an expression (``kind == "constant"``).
 
