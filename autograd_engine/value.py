@@ -206,7 +206,7 @@ def local_derivatives(node: Value) -> tuple[float, ...]:
     >>> local_derivatives(x * x)  # one entry per edge: both operands are x
     (3.0, 3.0)
     >>> local_derivatives(x.tanh())
-    (0.00986603716543999,)
+    (0.009866037165440211,)
     """
     if not node._parents:
         return ()
