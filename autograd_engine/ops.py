@@ -93,6 +93,13 @@ class OpSpec:
 
     def __call__(self, *inputs: Scalar, **params: float) -> Scalar:
         """Apply the op: floats in give a float out, any Value in gives a Value node."""
+        if self.arity and len(inputs) > self.arity and self.params:
+            # Parameters may follow the inputs positionally: leaky_relu(x, 0.1).
+            inputs, extra = inputs[: self.arity], inputs[self.arity :]
+            if len(extra) > len(self.params):
+                count = self.arity + len(extra)
+                raise TypeError(f"{self.name} takes {self.arity} input(s), got {count}")
+            params = {**dict(zip(self.params, extra, strict=False)), **params}
         if self.arity and len(inputs) != self.arity:
             raise TypeError(f"{self.name} takes {self.arity} input(s), got {len(inputs)}")
         unknown = set(params) - set(self.params)
@@ -125,6 +132,8 @@ def defop(
 
     A unary op with a ``doc`` also becomes a ``Value`` method: ``x.tanh()``.
     """
+    if arity > 1 and len(domain) == 1:
+        domain = domain * arity  # one tag for every input
     spec = OpSpec(name, forward, rule, arity, domain, dict(params or {}), infix, accumulate)
     OPS[name] = spec
     if accumulate is not None:
@@ -215,8 +224,9 @@ def _dot(*values: float) -> float:
 
 
 def _power_rule(g: Any, out: Any, a: Any, b: Any) -> tuple[Any, Any]:
-    # d/da b*a^(b-1); a^0 is constant, so skip the formula (it would divide by a at a=0).
-    grad_a = 0.0 if _number(b) == 0 else g * b * a ** (b - 1)
+    # d/da = b*a^(b-1). At a = b = 0 the formula would divide by zero, yet a^0 is flat in
+    # a; elsewhere keep the formula even for b = 0, as its derivative in b is not zero.
+    grad_a = 0.0 if _number(b) == 0 == _number(a) else g * b * a ** (b - 1)
     if a > 0:
         grad_b = g * out * log(a)
     elif _number(out) == 0:

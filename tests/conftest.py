@@ -1,0 +1,18 @@
+"""Shared pytest and hypothesis settings.
+
+Hypothesis runs without deadlines (the machines are shared and noisy: timing is never a
+test criterion) and, on CI, derandomized so a red build is reproducible from its log.
+"""
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "default",
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("ci", parent=settings.get_profile("default"), derandomize=True)
+settings.load_profile("ci" if os.environ.get("CI") else "default")

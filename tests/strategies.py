@@ -1,0 +1,59 @@
+"""Hypothesis strategies: inputs inside each op's domain, and random expression trees.
+
+Domains come from the op table (``OpSpec.domain``), so a new op is tested without editing
+this file. Magnitudes are bounded so that central differences stay accurate: far from
+kinks and poles (``nonzero`` keeps |x| >= 0.1) and away from overflow.
+"""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from autograd_engine import OpSpec
+
+real = st.floats(min_value=-3.0, max_value=3.0, allow_nan=False)
+positive = st.floats(min_value=0.2, max_value=3.0)
+nonzero = st.one_of(st.floats(min_value=-3.0, max_value=-0.1), st.floats(0.1, 3.0))
+
+DOMAINS = {"real": real, "positive": positive, "nonzero": nonzero}
+
+# Parameters of parametrised ops, by name. A new parameter name needs an entry here.
+PARAMS = {
+    "exponent": st.sampled_from([-2.0, -1.0, 0.5, 1.0, 2.0, 3.0, 2.5]),
+    "slope": st.floats(min_value=0.0, max_value=0.5),
+}
+
+
+@st.composite
+def op_inputs(draw: st.DrawFn, spec: OpSpec) -> tuple[list[float], dict[str, float]]:
+    """Inputs (and parameters) for one op, drawn from its declared domain."""
+    if spec.arity:
+        inputs = [draw(DOMAINS[domain]) for domain in spec.domain]
+    else:
+        # n-ary ops: dot wants weights and inputs of equal length, sum any length.
+        count = draw(st.integers(min_value=1, max_value=4))
+        if spec.name == "dot":
+            count *= 2
+        inputs = [draw(DOMAINS[spec.domain[0]]) for _ in range(count)]
+    params = {name: draw(PARAMS[name]) for name in spec.params}
+    return inputs, params
+
+
+# Ops that are smooth on the whole real line and keep values bounded, for random trees.
+UNARY_SMOOTH = ["tanh", "sin", "cos", "sigmoid", "softplus", "square", "neg"]
+BINARY = ["+", "-", "*"]
+
+
+def expressions(variables: int) -> st.SearchStrategy:
+    """Random expression trees over ``x0 .. x{variables-1}`` as nested tuples."""
+    leaf = st.one_of(
+        st.integers(0, variables - 1).map(lambda i: ("var", i)),
+        st.floats(-2.0, 2.0).map(lambda c: ("const", c)),
+    )
+
+    def extend(children: st.SearchStrategy) -> st.SearchStrategy:
+        unary = st.tuples(st.sampled_from(UNARY_SMOOTH), children)
+        binary = st.tuples(st.sampled_from(BINARY), children, children)
+        return st.one_of(unary, binary)
+
+    return st.recursive(leaf, extend, max_leaves=8)
