@@ -1,0 +1,407 @@
+"""Neurons, layers and multi-layer perceptrons, with their activations and initializations.
+
+The forward pass is built for speed, because a scalar engine spends its whole training
+step here: a neuron is ``act(dot(w, x) + b)``, three nodes, with the fused ``dot`` making
+the weighted sum one node instead of ``2 * nin``. Activations and initializations are
+looked up once, in ``__init__``; a call does no string comparison or dictionary lookup.
+
+The API is micrograd's (``MLP(2, [16, 16, 1])``, ``Neuron(nin, nonlin=True)``,
+``Layer(nin, nout, nonlin=...)``) with named activations, several initializations and a
+``seed``. As in micrograd, with no seed the weights come from the global ``random``
+module, so ``random.seed(1337)`` followed by ``MLP(2, [16, 16, 1])`` gives micrograd's
+very weights; with ``seed`` (an int or a ``random.Random``) no global state is used.
+
+Scopes: ``MLP`` enters ``autograd_engine.scope`` once per layer (``layers.0``), and the
+layer's neurons share that scope. A scope costs about as much as a whole neuron's forward
+pass (a context manager and a context-variable switch, ~8 us against ~7 us), so scoping
+each neuron would double the cost of a training step; a drawing still groups nodes by
+layer, and a neuron called on its own is scoped like any module.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Sequence
+from types import ModuleType
+from typing import Any
+
+from autograd_engine import Value, dot, scope
+from nn.module import Module
+
+Activation = str | Callable[[Value], Value] | None
+Random = random.Random | ModuleType
+Init = str | Callable[[Random, int, int], float]
+Seed = int | Random | None
+
+
+def _identity(x: Value) -> Value:
+    return x
+
+
+def _leaky_relu(x: Value) -> Value:
+    return x.leaky_relu(slope=0.01)
+
+
+ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
+    "relu": Value.relu,
+    "tanh": Value.tanh,
+    "sigmoid": Value.sigmoid,
+    "linear": _identity,
+    "leaky_relu": _leaky_relu,
+    "softplus": Value.softplus,
+}
+
+
+def resolve_activation(activation: Activation) -> tuple[str, Callable[[Value], Value]]:
+    """The display name and function for an activation given by name, callable or None.
+
+    ``None`` means linear. A callable takes a Value and returns a Value.
+
+    >>> resolve_activation("tanh")[0], resolve_activation(None)[0]
+    ('tanh', 'linear')
+    >>> resolve_activation("swish")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown activation 'swish'; choose from leaky_relu, linear, relu, sigmoid, \
+softplus, tanh or pass a callable
+    """
+    if activation is None:
+        return "linear", _identity
+    if isinstance(activation, str):
+        try:
+            return activation, ACTIVATIONS[activation]
+        except KeyError:
+            choices = ", ".join(sorted(ACTIVATIONS))
+            raise ValueError(
+                f"unknown activation {activation!r}; choose from {choices} or pass a callable"
+            ) from None
+    if callable(activation):
+        return getattr(activation, "__name__", repr(activation)), activation
+    raise TypeError(f"activation must be a name, a callable or None, got {activation!r}")
+
+
+def _uniform(rng: Random, fan_in: int, fan_out: int) -> float:
+    return rng.uniform(-1.0, 1.0)  # micrograd's choice, whatever the layer size
+
+
+def _xavier(rng: Random, fan_in: int, fan_out: int) -> float:
+    # Glorot & Bengio (2010): keeps activation variance steady for tanh/sigmoid layers.
+    limit = math.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-limit, limit)
+
+
+def _he(rng: Random, fan_in: int, fan_out: int) -> float:
+    # He et al. (2015): variance 2 / fan_in compensates for ReLU zeroing half its inputs.
+    return rng.gauss(0.0, math.sqrt(2.0 / fan_in))
+
+
+INITS: dict[str, Callable[[Random, int, int], float]] = {
+    "uniform": _uniform,
+    "xavier": _xavier,
+    "glorot": _xavier,
+    "he": _he,
+    "kaiming": _he,
+}
+
+
+def resolve_init(init: Init) -> Callable[[Random, int, int], float]:
+    """The weight-drawing function for an initialization name or callable.
+
+    A callable is ``init(rng, fan_in, fan_out) -> float`` and is called once per weight.
+
+    >>> import random
+    >>> draw = resolve_init("xavier")
+    >>> abs(draw(random.Random(0), 2, 2)) <= math.sqrt(6 / 4)
+    True
+    """
+    if isinstance(init, str):
+        try:
+            return INITS[init]
+        except KeyError:
+            choices = ", ".join(sorted(INITS))
+            raise ValueError(f"unknown init {init!r}; choose from {choices}") from None
+    if callable(init):
+        return init
+    raise TypeError(f"init must be a name or a callable, got {init!r}")
+
+
+def make_rng(seed: Seed) -> Random:
+    """A random source: ``None`` is the global ``random`` module (as micrograd), else seeded.
+
+    >>> make_rng(3).random() == make_rng(3).random()
+    True
+    """
+    if seed is None:
+        return random
+    if seed is random or isinstance(seed, random.Random):
+        return seed
+    if isinstance(seed, int) and not isinstance(seed, bool):
+        return random.Random(seed)
+    raise TypeError(f"seed must be an int, a random.Random or None, got {seed!r}")
+
+
+def _pick_activation(activation: Activation | bool, nonlin: bool | None) -> Activation:
+    """Reconcile ``activation`` with micrograd's ``nonlin`` flag (True: ReLU, False: linear)."""
+    if isinstance(activation, bool):  # Neuron(3, False), micrograd's positional nonlin
+        if nonlin is not None and nonlin != activation:
+            raise TypeError(f"conflicting nonlin={nonlin!r} and positional {activation!r}")
+        nonlin, activation = activation, "relu"
+    if nonlin is None:
+        return activation
+    return activation if nonlin else "linear"
+
+
+def as_values(x: Any) -> list[Value]:
+    """Inputs as a list of Values: numbers are wrapped once, Values kept as they are.
+
+    Accepts a list, tuple or 1-D NumPy array of numbers or Values, or a single number.
+
+    >>> [v.data for v in as_values([1, 2.5])]
+    [1.0, 2.5]
+    """
+    if isinstance(x, Value):
+        return [x]
+    if isinstance(x, int | float):
+        return [Value(x)]
+    return [v if isinstance(v, Value) else Value(v) for v in x]
+
+
+class Neuron(Module):
+    """``act(w . x + b)``: one weight per input and a bias; micrograd's order ``[w..., b]``.
+
+    Args:
+        nin: number of inputs.
+        activation: ``"relu"`` (default), ``"tanh"``, ``"sigmoid"``, ``"linear"`` (or
+            ``None``), another name from ``ACTIVATIONS``, or a callable on a Value.
+        nonlin: micrograd's flag; True is ReLU, False is linear.
+        init: ``"uniform"`` (micrograd's U(-1, 1)), ``"xavier"``/``"glorot"``,
+            ``"he"``/``"kaiming"``, or ``init(rng, fan_in, fan_out) -> float``. Biases
+            start at 0.
+        seed: an int or ``random.Random`` for reproducible weights; None uses ``random``.
+        fan_out: the layer width, used by Xavier initialization.
+
+    >>> n = Neuron(2, activation="tanh", seed=0)
+    >>> n
+    Neuron(2, tanh)
+    >>> round(n([1.0, -1.0]).data, 6)
+    0.171231
+    >>> Neuron(3, nonlin=False)
+    Neuron(3, linear)
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        activation: Activation | bool = "relu",
+        *,
+        nonlin: bool | None = None,
+        init: Init = "uniform",
+        seed: Seed = None,
+        fan_out: int = 1,
+    ) -> None:
+        _check_size("nin", nin)
+        name, function = resolve_activation(_pick_activation(activation, nonlin))
+        draw, rng = resolve_init(init), make_rng(seed)
+        self.w = [Value(draw(rng, nin, fan_out)) for _ in range(nin)]
+        self.b = Value(0.0)
+        self._nin = nin
+        self._activation_name = name
+        self._activation = function
+
+    @property
+    def activation(self) -> str:
+        """The activation's name (``"relu"``, ``"linear"``, or a callable's ``__name__``)."""
+        return self._activation_name
+
+    @property
+    def nonlin(self) -> bool:
+        """micrograd's flag: True unless the activation is linear."""
+        return self._activation is not _identity
+
+    def forward(self, x: Any) -> Value:
+        """``act(dot(w, x) + b)``; ``x`` holds ``nin`` numbers or Values."""
+        return self._activation(dot(self.w, x) + self.b)
+
+    def parameters(self) -> list[Value]:
+        """``[w..., b]``, as in micrograd.
+
+        >>> len(Neuron(3).parameters())
+        4
+        """
+        return [*self.w, self.b]
+
+    def extra_repr(self) -> str:
+        return f"{self._nin}, {self._activation_name}"
+
+
+class Layer(Module):
+    """``nout`` neurons reading the same ``nin`` inputs.
+
+    Calling a layer returns a list of Values, or a single Value when ``nout == 1``, as in
+    micrograd (``MLP`` does not depend on this: a one-neuron middle layer works).
+    Arguments are those of ``Neuron``.
+
+    >>> layer = Layer(2, 3, activation="tanh", seed=0)
+    >>> layer
+    Layer(2 -> 3, tanh)
+      (neurons.0-2): 3 x Neuron(2, tanh)
+    >>> len(layer([1.0, 2.0])), type(Layer(2, 1)([1.0, 2.0])).__name__
+    (3, 'Value')
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        activation: Activation | bool = "relu",
+        *,
+        nonlin: bool | None = None,
+        init: Init = "uniform",
+        seed: Seed = None,
+    ) -> None:
+        _check_size("nin", nin)
+        _check_size("nout", nout)
+        rng = make_rng(seed)
+        self.neurons = [
+            Neuron(nin, activation, nonlin=nonlin, init=init, seed=rng, fan_out=nout)
+            for _ in range(nout)
+        ]
+        self._nin, self._nout = nin, nout
+
+    def forward(self, x: Any) -> list[Value]:
+        """Every neuron's output, always as a list."""
+        return self._outputs(as_values(x))
+
+    def _outputs(self, xs: list[Value]) -> list[Value]:
+        return [neuron.forward(xs) for neuron in self.neurons]
+
+    def __call__(self, x: Any) -> Value | list[Value]:
+        outputs = super().__call__(x)
+        return outputs[0] if len(outputs) == 1 else outputs
+
+    def parameters(self) -> list[Value]:
+        """Each neuron's ``[w..., b]`` in turn."""
+        return [p for neuron in self.neurons for p in neuron.parameters()]
+
+    @property
+    def activation(self) -> str:
+        """The neurons' activation name."""
+        return self.neurons[0].activation
+
+    def extra_repr(self) -> str:
+        return f"{self._nin} -> {self._nout}, {self.activation}"
+
+
+class MLP(Module):
+    """A multi-layer perceptron: ``MLP(nin, nouts)`` is micrograd's network.
+
+    Hidden layers use ``activation`` (ReLU by default), the last layer
+    ``output_activation`` (linear by default). Calling the model on ``nin`` numbers or
+    Values returns a Value when the last layer has one neuron, else a list.
+
+    Args:
+        nin: number of inputs.
+        nouts: the width of each layer, the last being the number of outputs.
+        activation: hidden-layer activation (see ``Neuron``).
+        output_activation: last-layer activation; None is linear.
+        init: weight initialization (see ``Neuron``).
+        seed: an int or ``random.Random`` for reproducible weights; None uses ``random``.
+
+    >>> model = MLP(2, [16, 16, 1], seed=0)
+    >>> model
+    MLP(2 -> [16, 16, 1])
+      (layers.0): Layer(2 -> 16, relu)
+        (neurons.0-15): 16 x Neuron(2, relu)
+      (layers.1): Layer(16 -> 16, relu)
+        (neurons.0-15): 16 x Neuron(16, relu)
+      (layers.2): Layer(16 -> 1, linear)
+        (neurons.0): Neuron(16, linear)
+    >>> round(model([0.5, -1.0]).data, 6)
+    0.331818
+    >>> len(model.parameters())
+    337
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        activation: Activation = "relu",
+        output_activation: Activation = None,
+        *,
+        init: Init = "uniform",
+        seed: Seed = None,
+    ) -> None:
+        _check_size("nin", nin)
+        nouts = list(nouts) if not isinstance(nouts, int) else [nouts]
+        if not nouts:
+            raise ValueError("MLP: nouts must list at least one layer size")
+        for size in nouts:
+            _check_size("layer size", size)
+        rng = make_rng(seed)
+        sizes = [nin, *nouts]
+        last = len(nouts) - 1
+        self.layers = [
+            Layer(
+                sizes[i],
+                sizes[i + 1],
+                activation if i < last else output_activation,
+                init=init,
+                seed=rng,
+            )
+            for i in range(len(nouts))
+        ]
+        self._nin, self._nouts = nin, nouts
+        self._activation_names = (
+            resolve_activation(activation)[0],
+            resolve_activation(output_activation)[0],
+        )
+
+    def forward(self, x: Any) -> Value | list[Value]:
+        """Run every layer; a single Value out when the last layer has one neuron."""
+        xs = as_values(x)
+        if len(xs) != self._nin:
+            raise ValueError(f"MLP expects {self._nin} inputs, got {len(xs)}")
+        for layer in self.layers:
+            with scope(layer._scope_name):  # type: ignore[arg-type]
+                xs = layer._outputs(xs)
+        return xs[0] if len(xs) == 1 else xs
+
+    def parameters(self) -> list[Value]:
+        """Each layer's parameters in turn (micrograd's order)."""
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    @property
+    def nin(self) -> int:
+        """Number of inputs."""
+        return self._nin
+
+    @property
+    def nouts(self) -> list[int]:
+        """Layer widths, last one the number of outputs."""
+        return list(self._nouts)
+
+    def architecture(self) -> dict[str, Any]:
+        """The constructor arguments that rebuild this model's shape (saved with it).
+
+        >>> MLP(2, [3, 1]).architecture()
+        {'class': 'MLP', 'nin': 2, 'nouts': [3, 1], 'activation': 'relu', \
+'output_activation': 'linear'}
+        """
+        hidden, output = self._activation_names
+        return {
+            "class": "MLP",
+            "nin": self._nin,
+            "nouts": list(self._nouts),
+            "activation": hidden,
+            "output_activation": output,
+        }
+
+    def extra_repr(self) -> str:
+        return f"{self._nin} -> {self._nouts}"
+
+
+def _check_size(name: str, size: Any) -> None:
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise ValueError(f"{name} must be a positive int, got {size!r}")

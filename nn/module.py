@@ -1,0 +1,411 @@
+"""``Module``: the tree of named parameters every layer and model is built on.
+
+A module finds its parameters and sub-modules by looking at its public attributes, in the
+order they were assigned: a ``Value`` attribute is a parameter, a list of Values is a
+group of parameters (``w[0]``, ``w[1]``, ...), and a ``Module`` or a list of Modules is a
+child (``layers.0``). Assigning a child gives it its dotted path, and every parameter in
+the tree takes its dotted name as its ``label`` and ``kind = "parameter"``, so drawings
+read ``layers.0.neurons.3.w[1]`` rather than an anonymous number.
+
+The state of a module is its *groups*: one entry per attribute holding parameters, a
+float for a single Value (``b``) or a list of floats for a list (``w``). That is what
+``state_dict`` returns and what ``save`` writes as JSON; ``load_state_dict`` and ``load``
+validate every name and size before assigning anything, so a failed load leaves the
+model as it was. Nothing is ever pickled.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from autograd_engine import Value, scope
+
+FORMAT = "autograd-engine/nn"
+VERSION = 1
+
+State = dict[str, float | list[float]]
+
+
+class StateDictError(ValueError):
+    """A state dict or saved model file does not fit the model; the message names the key.
+
+    >>> raise StateDictError("model.json: missing key 'b'")
+    Traceback (most recent call last):
+    ...
+    nn.module.StateDictError: model.json: missing key 'b'
+    """
+
+
+class Module:
+    """Base class of layers and models: parameters, names, state, saving, scoped calls.
+
+    Subclasses assign parameters (``Value`` or lists of them) and sub-modules (``Module``
+    or lists of them) as public attributes and implement ``forward``. Calling a module
+    runs ``forward`` inside ``autograd_engine.scope`` with the module's name in its
+    parent, so a drawing can group the nodes each module made.
+
+    >>> from autograd_engine import Value
+    >>> class Affine(Module):
+    ...     def __init__(self):
+    ...         self.w = [Value(2.0), Value(-1.0)]
+    ...         self.b = Value(0.5)
+    ...     def forward(self, x):
+    ...         return self.w[0] * x[0] + self.w[1] * x[1] + self.b
+    >>> class Model(Module):
+    ...     def __init__(self):
+    ...         self.blocks = [Affine(), Affine()]
+    ...     def forward(self, x):
+    ...         return self.blocks[1]([self.blocks[0](x), 1.0])
+    >>> model = Model()
+    >>> [name for name, _ in model.named_parameters()][:3]
+    ['blocks.0.w[0]', 'blocks.0.w[1]', 'blocks.0.b']
+    >>> model([1.0, 2.0]).data
+    0.5
+    >>> model.blocks[1].b.label, model.blocks[1].b.kind
+    ('blocks.1.b', 'parameter')
+    """
+
+    # Class-level defaults: a subclass need not call ``super().__init__()``.
+    _path: str = ""
+    _scope_name: str | None = None
+
+    # ---- building the tree ---------------------------------------------------------
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+        if not name.startswith("_"):
+            self._adopt(name, value)
+
+    def _adopt(self, name: str, value: Any) -> None:
+        """Name a newly assigned child module or parameter after its place in the tree."""
+        prefix = f"{self._path}." if self._path else ""
+        if isinstance(value, Module):
+            value._place(name, prefix + name)
+        elif isinstance(value, Value):
+            _mark_parameter(value, prefix + name)
+        elif isinstance(value, list | tuple):
+            for index, item in enumerate(value):
+                if isinstance(item, Module):
+                    item._place(f"{name}.{index}", f"{prefix}{name}.{index}")
+                elif isinstance(item, Value):
+                    _mark_parameter(item, f"{prefix}{name}[{index}]")
+
+    def _place(self, scope_name: str, path: str) -> None:
+        """Record this module's name in its parent and its full path; rename the subtree."""
+        object.__setattr__(self, "_scope_name", scope_name)
+        object.__setattr__(self, "_path", path)
+        for name, value in self._public_attributes():
+            self._adopt(name, value)
+
+    def _public_attributes(self) -> Iterator[tuple[str, Any]]:
+        for name, value in vars(self).items():
+            if not name.startswith("_"):
+                yield name, value
+
+    @property
+    def path(self) -> str:
+        """Dotted path from the root module (``"layers.0"``); ``""`` for the root.
+
+        >>> from nn import MLP
+        >>> MLP(2, [3, 1]).layers[1].neurons[0].path
+        'layers.1.neurons.0'
+        """
+        return self._path
+
+    # ---- walking the tree ----------------------------------------------------------
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """Direct sub-modules with their names in this module (``"layers.0"``), in order.
+
+        >>> from nn import MLP
+        >>> [name for name, _ in MLP(2, [3, 1]).named_children()]
+        ['layers.0', 'layers.1']
+        """
+        for name, value in self._public_attributes():
+            if isinstance(value, Module):
+                yield name, value
+            elif isinstance(value, list | tuple):
+                for index, item in enumerate(value):
+                    if isinstance(item, Module):
+                        yield f"{name}.{index}", item
+
+    def named_parameter_groups(self, prefix: str = "") -> Iterator[tuple[str, Value | list[Value]]]:
+        """Each parameter attribute in the tree: a Value, or a list of Values, by dotted name.
+
+        >>> from nn import Neuron
+        >>> [(name, len(group)) for name, group in Neuron(3).named_parameter_groups()
+        ...  if isinstance(group, list)]
+        [('w', 3)]
+        """
+        for name, value in self._public_attributes():
+            if isinstance(value, Value):
+                yield prefix + name, value
+            elif isinstance(value, Module):
+                yield from value.named_parameter_groups(f"{prefix}{name}.")
+            elif isinstance(value, list | tuple) and value:
+                if all(isinstance(item, Value) for item in value):
+                    yield prefix + name, list(value)
+                    continue
+                for index, item in enumerate(value):
+                    if isinstance(item, Module):
+                        yield from item.named_parameter_groups(f"{prefix}{name}.{index}.")
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        """Every parameter with its dotted name, in definition order, each Value once.
+
+        >>> from nn import MLP
+        >>> names = [name for name, _ in MLP(2, [2, 1], seed=0).named_parameters()]
+        >>> names[:4], names[-1]
+        (['layers.0.neurons.0.w[0]', 'layers.0.neurons.0.w[1]', 'layers.0.neurons.0.b', \
+'layers.0.neurons.1.w[0]'], 'layers.1.neurons.0.b')
+        """
+        named: list[tuple[str, Value]] = []
+        seen: set[Value] = set()  # a parameter shared by two modules is stepped once
+        for name, group in self.named_parameter_groups():
+            items = [(name, group)] if isinstance(group, Value) else _indexed(name, group)
+            for item_name, value in items:
+                if value not in seen:
+                    seen.add(value)
+                    named.append((item_name, value))
+        return named
+
+    def parameters(self) -> list[Value]:
+        """Every parameter, in the order of ``named_parameters``.
+
+        >>> from nn import MLP
+        >>> len(MLP(2, [16, 16, 1]).parameters())
+        337
+        """
+        return [value for _, value in self.named_parameters()]
+
+    def zero_grad(self) -> None:
+        """Set every parameter's ``grad`` to 0 (leaves accumulate across ``backward``).
+
+        >>> from nn import Neuron
+        >>> n = Neuron(2, seed=0)
+        >>> n([1.0, 2.0]).backward()
+        >>> n.zero_grad()
+        >>> [p.grad for p in n.parameters()]
+        [0.0, 0.0, 0.0]
+        """
+        for p in self.parameters():
+            p.grad = 0.0
+
+    # ---- calling -------------------------------------------------------------------
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """The computation; subclasses implement it. Call the module, not ``forward``."""
+        raise NotImplementedError(f"{type(self).__name__} must implement forward()")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        name = self._scope_name
+        if name is None:  # the root: its nodes belong to no sub-module
+            return self.forward(*args, **kwargs)
+        with scope(name):
+            return self.forward(*args, **kwargs)
+
+    # ---- printing ------------------------------------------------------------------
+
+    def extra_repr(self) -> str:
+        """What goes between the parentheses of this module's line in ``repr``."""
+        return ""
+
+    def __repr__(self) -> str:
+        head = f"{type(self).__name__}({self.extra_repr()})"
+        lines = [head]
+        children = list(self.named_children())
+        index = 0
+        # Runs of children that print alike are shown once with a count (16 x Neuron(...)).
+        while index < len(children):
+            name, child = children[index]
+            text = repr(child)
+            end = index + 1
+            while end < len(children) and repr(children[end][1]) == text:
+                end += 1
+            if end - index > 1:
+                first, last = name, children[end - 1][0].rsplit(".", 1)[-1]
+                label, text = f"{first}-{last}", f"{end - index} x {text}"
+            else:
+                label = name
+            body = text.replace("\n", "\n  ")
+            lines.append(f"  ({label}): {body}")
+            index = end
+        return "\n".join(lines)
+
+    # ---- state ---------------------------------------------------------------------
+
+    def state_dict(self) -> State:
+        """The parameters' numbers by group name: a float per Value, a list per list.
+
+        >>> from nn import Neuron
+        >>> Neuron(2, seed=0).state_dict()
+        {'w': [0.6888437030500962, 0.515908805880605], 'b': 0.0}
+        """
+        state: State = {}
+        for name, group in self.named_parameter_groups():
+            state[name] = group.data if isinstance(group, Value) else [v.data for v in group]
+        return state
+
+    def load_state_dict(self, state: dict[str, Any], *, source: str = "state dict") -> None:
+        """Set every parameter from ``state``; check everything first, change nothing on error.
+
+        Args:
+            state: group name -> float or list of floats, as ``state_dict`` returns.
+            source: how error messages name where ``state`` came from (a file name).
+
+        Raises:
+            StateDictError: a missing or unexpected key, a wrong size or a value that is
+                not a finite number; the message names the source and the key.
+
+        >>> from nn import Neuron
+        >>> n = Neuron(2, seed=0)
+        >>> n.load_state_dict({"w": [1.0, 2.0], "b": 3.0})
+        >>> n([1.0, 1.0]).data
+        6.0
+        >>> n.load_state_dict({"w": [1.0], "b": 3.0})
+        Traceback (most recent call last):
+        ...
+        nn.module.StateDictError: state dict: key 'w' holds 1 number(s), the model has 2
+        """
+        if not isinstance(state, dict):
+            raise StateDictError(f"{source}: expected a mapping of names to numbers")
+        groups = dict(self.named_parameter_groups())
+        for name in groups:
+            if name not in state:
+                raise StateDictError(f"{source}: missing key {name!r}")
+        for name in state:
+            if name not in groups:
+                raise StateDictError(f"{source}: unexpected key {name!r} (not in the model)")
+        assignments: list[tuple[Value, float]] = []
+        for name, group in groups.items():
+            assignments.extend(_checked_assignments(name, group, state[name], source))
+        for value, number in assignments:  # every check passed: now change the model
+            value.data = number
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the parameters to a JSON file, atomically (no half-written file, ever).
+
+        The file holds ``{"format", "version", "architecture", "parameters"}``; the
+        architecture is whatever ``architecture()`` returns (``MLP`` gives its sizes).
+
+        Raises:
+            StateDictError: a parameter is NaN or infinite (the message names it).
+
+        >>> import os, tempfile
+        >>> from nn import MLP
+        >>> model, copy = MLP(2, [4, 1], seed=1), MLP(2, [4, 1], seed=2)
+        >>> path = os.path.join(tempfile.mkdtemp(), "model.json")
+        >>> model.save(path)
+        >>> copy.load(path)
+        >>> copy.state_dict() == model.state_dict()
+        True
+        """
+        state = self.state_dict()
+        for name, numbers in state.items():
+            items = numbers if isinstance(numbers, list) else [numbers]
+            if not all(math.isfinite(x) for x in items):
+                raise StateDictError(f"{os.fspath(path)}: cannot save {name!r}: not finite")
+        document = {
+            "format": FORMAT,
+            "version": VERSION,
+            "architecture": self.architecture(),
+            "parameters": state,
+        }
+        _write_atomically(Path(path), json.dumps(document, indent=1) + "\n")
+
+    def load(self, path: str | os.PathLike[str]) -> None:
+        """Load parameters saved by ``save``; on any problem raise and change nothing.
+
+        Raises:
+            OSError: the file cannot be read.
+            StateDictError: the file is not valid JSON, not a saved model, or does not
+                fit this model; the message names the file and the key.
+
+        >>> import os, tempfile
+        >>> from nn import MLP
+        >>> path = os.path.join(tempfile.mkdtemp(), "broken.json")
+        >>> with open(path, "w") as f:
+        ...     _ = f.write('{"format": "autograd-engine/nn", "version": 1, "param')
+        >>> MLP(2, [1]).load(path)
+        Traceback (most recent call last):
+        ...
+        nn.module.StateDictError: .../broken.json: not valid JSON (...)
+        """
+        name = os.fspath(path)
+        text = Path(path).read_text(encoding="utf-8")
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise StateDictError(f"{name}: not valid JSON ({exc})") from None
+        if not isinstance(document, dict) or document.get("format") != FORMAT:
+            raise StateDictError(f"{name}: not a saved model (no 'format': {FORMAT!r})")
+        if document.get("version") != VERSION:
+            version = document.get("version")
+            raise StateDictError(f"{name}: version {version!r} is not supported (want {VERSION})")
+        if "parameters" not in document:
+            raise StateDictError(f"{name}: missing key 'parameters'")
+        self.load_state_dict(document["parameters"], source=name)
+
+    def architecture(self) -> dict[str, Any] | None:
+        """A JSON-ready description of the model's shape, saved next to its parameters."""
+        return None
+
+
+def _mark_parameter(value: Value, name: str) -> None:
+    value.label = name
+    value.kind = "parameter"
+
+
+def _indexed(name: str, group: list[Value]) -> list[tuple[str, Value]]:
+    return [(f"{name}[{index}]", value) for index, value in enumerate(group)]
+
+
+def _checked_number(number: Any, source: str, key: str) -> float:
+    # bool is an int subclass, but True is never a weight someone meant to save.
+    if type(number) not in (int, float) or not math.isfinite(number):
+        raise StateDictError(f"{source}: key {key!r} holds {number!r}, not a finite number")
+    return float(number)
+
+
+def _checked_assignments(
+    name: str, group: Value | list[Value], numbers: Any, source: str
+) -> list[tuple[Value, float]]:
+    """Pair each Value of a group with its new number, or raise naming what is wrong."""
+    if isinstance(group, Value):
+        if isinstance(numbers, list):
+            raise StateDictError(f"{source}: key {name!r} holds a list, the model has one number")
+        return [(group, _checked_number(numbers, source, name))]
+    if not isinstance(numbers, list):
+        raise StateDictError(f"{source}: key {name!r} holds {numbers!r}, expected a list")
+    if len(numbers) != len(group):
+        raise StateDictError(
+            f"{source}: key {name!r} holds {len(numbers)} number(s), the model has {len(group)}"
+        )
+    return [
+        (value, _checked_number(number, source, f"{name}[{index}]"))
+        for index, (value, number) in enumerate(zip(group, numbers, strict=True))
+    ]
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write to a temporary file beside ``path``, sync it, then rename it over ``path``."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.")
+    try:
+        # mkstemp makes the file private (0600); a saved model is an ordinary file.
+        os.chmod(temporary, 0o644)
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
