@@ -2,25 +2,85 @@
 
 micrograd's API (``MLP(2, [16, 16, 1])``, ``model.parameters()``, ``model.zero_grad()``)
 plus what a toy network in a notebook needs next: named parameters, saving, losses,
-optimizers, toy data sets and a training loop.
+optimizers, toy data sets and a training loop. Optional libraries (tqdm, matplotlib,
+torch, NumPy) are imported only by the functions that use them.
 
->>> from nn import MLP
->>> model = MLP(2, [8, 1], seed=0)
->>> score = model([1.0, -2.0])
->>> score.backward()
->>> len(model.parameters()), type(score).__name__
-(33, 'Value')
+>>> from nn import MLP, SGD, fit, hinge, moons, to_signed
+>>> X, y = moons(40, seed=0)
+>>> model = MLP(2, [8, 8, 1], seed=0)
+>>> history = fit(model, hinge, SGD(model, lr=0.1), (X, to_signed(y)), epochs=5, progress=False)
+>>> history.steps, len(model.parameters())
+(5, 105)
 """
 
+from nn.data import (
+    batches,
+    bit_parity,
+    blobs,
+    circles,
+    moons,
+    spirals,
+    to_signed,
+    train_test_split,
+    xor,
+)
 from nn.layers import ACTIVATIONS, INITS, MLP, Layer, Neuron
+from nn.losses import accuracy, bce_with_logits, cross_entropy, hinge, l2_penalty, mse
 from nn.module import Module, StateDictError
+from nn.optim import (
+    SGD,
+    Adam,
+    AdamW,
+    CosineSchedule,
+    LinearSchedule,
+    Optimizer,
+    StepSchedule,
+    clip_grad_norm,
+)
+from nn.plots import plot_decision_boundary, plot_history, plot_loss_curves
+from nn.torch_bridge import from_torch, to_torch
+from nn.train import History, StepRecord, StopTraining, build_loss, fit, train_step
 
 __all__ = [
     "ACTIVATIONS",
     "INITS",
     "MLP",
+    "SGD",
+    "Adam",
+    "AdamW",
+    "CosineSchedule",
+    "History",
     "Layer",
+    "LinearSchedule",
     "Module",
     "Neuron",
+    "Optimizer",
     "StateDictError",
+    "StepRecord",
+    "StepSchedule",
+    "StopTraining",
+    "accuracy",
+    "batches",
+    "bce_with_logits",
+    "bit_parity",
+    "blobs",
+    "build_loss",
+    "circles",
+    "clip_grad_norm",
+    "cross_entropy",
+    "fit",
+    "from_torch",
+    "hinge",
+    "l2_penalty",
+    "moons",
+    "mse",
+    "plot_decision_boundary",
+    "plot_history",
+    "plot_loss_curves",
+    "spirals",
+    "to_signed",
+    "to_torch",
+    "train_step",
+    "train_test_split",
+    "xor",
 ]

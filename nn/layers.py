@@ -21,18 +21,15 @@ layer, and a neuron called on its own is scoped like any module.
 from __future__ import annotations
 
 import math
-import random
 from collections.abc import Callable, Sequence
-from types import ModuleType
 from typing import Any
 
 from autograd_engine import Value, dot, scope
 from nn.module import Module
+from nn.rng import Random, Seed, make_rng
 
 Activation = str | Callable[[Value], Value] | None
-Random = random.Random | ModuleType
 Init = str | Callable[[Random, int, int], float]
-Seed = int | Random | None
 
 
 def _identity(x: Value) -> Value:
@@ -124,21 +121,6 @@ def resolve_init(init: Init) -> Callable[[Random, int, int], float]:
     if callable(init):
         return init
     raise TypeError(f"init must be a name or a callable, got {init!r}")
-
-
-def make_rng(seed: Seed) -> Random:
-    """A random source: ``None`` is the global ``random`` module (as micrograd), else seeded.
-
-    >>> make_rng(3).random() == make_rng(3).random()
-    True
-    """
-    if seed is None:
-        return random
-    if seed is random or isinstance(seed, random.Random):
-        return seed
-    if isinstance(seed, int) and not isinstance(seed, bool):
-        return random.Random(seed)
-    raise TypeError(f"seed must be an int, a random.Random or None, got {seed!r}")
 
 
 def _pick_activation(activation: Activation | bool, nonlin: bool | None) -> Activation:
@@ -283,6 +265,16 @@ class Layer(Module):
     def parameters(self) -> list[Value]:
         """Each neuron's ``[w..., b]`` in turn."""
         return [p for neuron in self.neurons for p in neuron.parameters()]
+
+    @property
+    def nin(self) -> int:
+        """Number of inputs."""
+        return self._nin
+
+    @property
+    def nout(self) -> int:
+        """Number of neurons (outputs)."""
+        return self._nout
 
     @property
     def activation(self) -> str:

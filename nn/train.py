@@ -1,0 +1,275 @@
+"""The training loop: ``fit`` runs epochs of mini-batch steps and returns a ``History``.
+
+One step is three small functions, kept apart so that each can be swapped (graph replay
+will replace ``build_loss``): ``build_loss`` runs the model and the loss on a batch,
+``train_step`` adds zero_grad, backward, clipping and the optimizer step. ``fit`` only
+loops, reports progress (a tqdm bar with the running loss and accuracy), calls
+callbacks and handles Ctrl-C: the weights trained so far are kept and the history is
+marked ``interrupted``.
+
+The cyclic garbage collector is paused while ``fit`` runs. The engine builds no
+reference cycles (graphs are freed by reference counting as soon as a step drops them),
+so the collector finds nothing, yet with tens of thousands of live nodes per step its
+periodic scans cost as much as the step itself. It is restored (and run) when ``fit``
+returns.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from autograd_engine import Value
+from nn.data import batches
+from nn.losses import accuracy, l2_penalty
+from nn.optim import Optimizer, clip_grad_norm
+from nn.rng import Seed, make_rng
+
+LossFunction = Callable[[Any, Any], Value]
+Metric = Callable[[Any, Any], float]
+
+
+class StopTraining(Exception):
+    """Raise from a callback to end ``fit`` after the current step (weights kept).
+
+    >>> raise StopTraining("target loss reached")
+    Traceback (most recent call last):
+    ...
+    nn.train.StopTraining: target loss reached
+    """
+
+
+@dataclass
+class StepRecord:
+    """What one training step did, as passed to callbacks."""
+
+    step: int
+    epoch: int
+    loss: float
+    accuracy: float | None
+    learning_rate: float
+
+
+@dataclass
+class History:
+    """Loss (and accuracy, when a metric is used) of every step, and how training ended.
+
+    >>> history = History(loss=[1.0, 0.5], accuracy=[0.5, 1.0], learning_rate=[0.1, 0.1])
+    >>> history.steps, history.final_loss, history.interrupted
+    (2, 0.5, False)
+    """
+
+    loss: list[float] = field(default_factory=list)
+    accuracy: list[float] = field(default_factory=list)
+    learning_rate: list[float] = field(default_factory=list)
+    epoch: list[int] = field(default_factory=list)
+    interrupted: bool = False  # stopped by Ctrl-C
+    stopped: bool = False  # stopped by a callback raising StopTraining
+
+    @property
+    def steps(self) -> int:
+        """Number of steps taken."""
+        return len(self.loss)
+
+    @property
+    def final_loss(self) -> float | None:
+        """The last step's loss, or None before any step."""
+        return self.loss[-1] if self.loss else None
+
+    def record(self, record: StepRecord) -> None:
+        """Append one step."""
+        self.loss.append(record.loss)
+        if record.accuracy is not None:
+            self.accuracy.append(record.accuracy)
+        self.learning_rate.append(record.learning_rate)
+        self.epoch.append(record.epoch)
+
+    def plot(self, ax: Any = None) -> Any:
+        """Loss (and accuracy) per step with matplotlib; returns the Axes.
+
+        Needs matplotlib (``pip install 'autograd-engine[notebooks]'``).
+        """
+        from nn.plots import plot_history
+
+        return plot_history(self, ax=ax)
+
+
+def build_loss(
+    model: Callable[[Any], Any],
+    loss: LossFunction,
+    inputs: Sequence[Any],
+    targets: Sequence[Any],
+    parameters: Sequence[Value],
+    l2: float = 0.0,
+) -> tuple[Value, list[Any]]:
+    """Run ``model`` on each input and ``loss`` on the outputs; add ``l2 * sum(p * p)``.
+
+    Returns the total loss and the model's outputs (for metrics).
+
+    >>> from nn import MLP, mse
+    >>> model = MLP(1, [1], seed=0)
+    >>> total, outputs = build_loss(model, mse, [[1.0]], [0.0], model.parameters())
+    >>> total.data == outputs[0].data ** 2
+    True
+    """
+    outputs = [model(x) for x in inputs]
+    total = loss(outputs, targets)
+    if l2:
+        total = total + l2_penalty(parameters, l2)
+    return total, outputs
+
+
+def train_step(
+    model: Callable[[Any], Any],
+    loss: LossFunction,
+    optimizer: Optimizer,
+    inputs: Sequence[Any],
+    targets: Sequence[Any],
+    *,
+    l2: float = 0.0,
+    clip_norm: float | None = None,
+) -> tuple[float, list[Any]]:
+    """One step: build the loss, zero the gradients, backward, clip, update.
+
+    Returns the loss (before the update) and the model's outputs.
+
+    >>> from nn import MLP, SGD, mse
+    >>> model = MLP(1, [1], seed=0)
+    >>> optimizer = SGD(model, lr=0.1)
+    >>> first, _ = train_step(model, mse, optimizer, [[1.0]], [0.0])
+    >>> second, _ = train_step(model, mse, optimizer, [[1.0]], [0.0])
+    >>> second < first
+    True
+    """
+    total, outputs = build_loss(model, loss, inputs, targets, optimizer.parameters, l2)
+    optimizer.zero_grad()
+    total.backward()
+    if clip_norm is not None:
+        clip_grad_norm(optimizer.parameters, clip_norm)
+    optimizer.step()
+    return total.data, outputs
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+            gc.collect()
+
+
+def _progress_bar(enabled: bool | None, total: int) -> Any:
+    """A tqdm bar, or None when progress is off (or tqdm is missing and not demanded)."""
+    if enabled is False:
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        if enabled:
+            raise ImportError(
+                "fit(progress=True) needs tqdm: pip install 'autograd-engine[notebooks]' "
+                "(or pass progress=False)"
+            ) from None
+        return None
+    return tqdm(total=total, desc="training", unit="step")
+
+
+def fit(
+    model: Callable[[Any], Any],
+    loss: LossFunction,
+    optimizer: Optimizer,
+    data: tuple[Any, Any],
+    epochs: int = 1,
+    batch_size: int | None = None,
+    *,
+    l2: float = 0.0,
+    metric: Metric | None = accuracy,
+    clip_norm: float | None = None,
+    callbacks: Sequence[Callable[[StepRecord], Any]] = (),
+    progress: bool | None = None,
+    shuffle: bool = True,
+    seed: Seed = None,
+) -> History:
+    """Train ``model`` on ``data = (X, y)``; return the loss and accuracy of every step.
+
+    Args:
+        model: a callable from one input to an output (an ``nn`` module).
+        loss: ``loss(outputs, targets) -> Value``, e.g. ``nn.hinge`` or ``nn.mse``.
+        optimizer: updates the model's parameters (built on ``model.parameters()``).
+        data: inputs and targets, lists or NumPy arrays of equal length.
+        epochs: passes over the data.
+        batch_size: points per step; None uses all of them (full-batch, as micrograd).
+        l2: adds ``l2 * sum(p * p)`` over the optimizer's parameters to the loss.
+        metric: ``metric(outputs, targets)`` recorded per step; None to skip.
+        clip_norm: clip the gradient norm to this before each update.
+        callbacks: each is called with a ``StepRecord`` after every step; raise
+            ``StopTraining`` in one to stop.
+        progress: True shows a tqdm bar (tqdm required), False none, None (default) a
+            bar when tqdm is installed.
+        shuffle: shuffle the points each epoch (from ``seed``).
+        seed: random source for shuffling (see ``nn.rng``).
+
+    Ctrl-C ends training cleanly: the weights trained so far are kept and the history
+    says ``interrupted``.
+
+    >>> from nn import MLP, SGD, hinge, xor, to_signed
+    >>> X, y = xor()
+    >>> model = MLP(2, [8, 1], seed=3)
+    >>> history = fit(model, hinge, SGD(model, lr=0.1), (X, to_signed(y)),
+    ...               epochs=60, progress=False)
+    >>> history.steps, history.accuracy[-1]
+    (60, 1.0)
+    """
+    X, y = data
+    if len(X) != len(y):
+        raise ValueError(f"fit: {len(X)} inputs but {len(y)} targets")
+    size = batch_size or len(X)
+    per_epoch = -(-len(X) // size)
+    history = History()
+    rng = make_rng(seed)
+    bar = _progress_bar(progress, epochs * per_epoch)
+    try:
+        with _collector_paused():
+            for epoch in range(epochs):
+                first_step = history.steps
+                # One full batch needs no shuffling (and stays bit-reproducible without it).
+                mixed = shuffle and size < len(X)
+                for inputs, targets in batches(X, y, size, shuffle=mixed, seed=rng):
+                    rate = optimizer.learning_rate
+                    value, outputs = train_step(
+                        model, loss, optimizer, inputs, targets, l2=l2, clip_norm=clip_norm
+                    )
+                    score = metric(outputs, targets) if metric is not None else None
+                    record = StepRecord(history.steps, epoch, value, score, rate)
+                    history.record(record)
+                    _report(bar, history, first_step)
+                    for callback in callbacks:
+                        callback(record)
+    except KeyboardInterrupt:
+        history.interrupted = True
+    except StopTraining:
+        history.stopped = True
+    finally:
+        if bar is not None:
+            bar.close()
+    return history
+
+
+def _report(bar: Any, history: History, first_step_of_epoch: int) -> None:
+    """Show the mean loss and accuracy of the current epoch's steps so far (as Keras does)."""
+    if bar is None:
+        return
+    losses = history.loss[first_step_of_epoch:]
+    shown = {"epoch": history.epoch[-1], "loss": f"{sum(losses) / len(losses):.4f}"}
+    if history.accuracy:
+        scores = history.accuracy[first_step_of_epoch:]
+        shown["acc"] = f"{sum(scores) / len(scores):.3f}"
+    bar.set_postfix(shown, refresh=False)
+    bar.update(1)
