@@ -19,13 +19,16 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from operator import add, mul, sub
+from operator import add, attrgetter, mul, sub
 from typing import Any
 
 from autograd_engine.value import Rule, Value, constant, make_node, register_accumulate, to_float
 
 Number = float | int
 Scalar = Number | Value
+
+# Reads ``.data`` in C: the fused ops' fast paths map it over their operands.
+_data = attrgetter("data")
 
 
 @dataclass(frozen=True, eq=False)
@@ -247,9 +250,13 @@ def _dot_rule(g: Any, out: Any, *values: Any) -> list[Any]:
 
 
 def _dot_accumulate(g: float, parents: tuple[Value, ...]) -> None:
-    half = len(parents) // 2
-    for w, x in zip(parents[:half], parents[half:], strict=True):
+    # Same order as _dot_rule (all weights, then all inputs), so that a node listed twice
+    # (dot([a, b], [b, a])) receives its terms in the same order and the same rounding.
+    # zip stops at the shorter sequence: the pairs are (w_i, x_i).
+    pairs = parents[len(parents) // 2 :]
+    for w, x in zip(parents, pairs, strict=False):
         w.grad += g * x.data
+    for w, x in zip(parents, pairs, strict=False):
         x.grad += g * w.data
 
 
@@ -380,7 +387,7 @@ def sum(values: Iterable[Scalar]) -> Scalar:
     if not items:
         return 0.0
     try:  # fast path: all Values (the normal case inside a model)
-        data = math.fsum([v.data for v in items])
+        data = math.fsum(map(_data, items))
     except (AttributeError, TypeError):
         return _sum_op(*items)  # numbers among them: wrap them, or sum plain floats
     return make_node(data, tuple(items), _sum_rule, "sum")
@@ -405,7 +412,7 @@ def dot(weights: Iterable[Scalar], inputs: Iterable[Scalar]) -> Scalar:
         return 0.0
     parents = (*ws, *xs)
     try:  # fast path: all Values (the normal case inside a model)
-        data = math.fsum(map(mul, [w.data for w in ws], [x.data for x in xs]))
+        data = math.fsum(map(mul, map(_data, ws), map(_data, xs)))
     except (AttributeError, TypeError):
         return _dot_op(*parents)  # numbers among them: wrap them, or use plain floats
     return make_node(data, parents, _dot_rule, "dot")
@@ -437,8 +444,16 @@ def _binary(spec: OpSpec) -> tuple[Callable[..., Any], Callable[..., Any]]:
         return make_node(data, (a, b), rule, op)
 
     def method(self: Value, other: object) -> Value:
-        operand = other if isinstance(other, Value) else _as_operand(other)
-        return NotImplemented if operand is None else apply(self, operand)
+        # ``apply`` written out again: one Python call less on the most frequent node.
+        if not isinstance(other, Value):
+            other = _as_operand(other)
+            if other is None:
+                return NotImplemented
+        try:
+            data = forward(self.data, other.data)
+        except (ArithmeticError, ValueError) as exc:
+            raise spec.error([self.data, other.data], (), exc) from None
+        return make_node(data, (self, other), rule, op)
 
     def reflected(self: Value, other: object) -> Value:
         operand = _as_operand(other)

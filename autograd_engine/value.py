@@ -166,17 +166,23 @@ class Value:
         sweep(order)
 
 
+# Bound once: the global and attribute lookups would otherwise cost a fifth of make_node.
+_new = object.__new__
+_get_mode = _MODE.get
+
+
 def make_node(data: float, parents: tuple[Value, ...], rule: Rule, op: str) -> Value:
     """Build an op node (or, under ``no_grad``, a bare leaf); used by ``ops.py``."""
-    node = object.__new__(Value)
+    node = _new(Value)
     node.data = data
     node.grad = 0.0
     node.label = ""
     node.kind = None
     node._seq = _next_seq()
-    mode = _MODE.get()
-    if mode is None:
-        node.scope = None
+    mode = _get_mode()
+    # The common cases first: no mode at all, or only a scope (nn enters one per layer).
+    if mode is None or (mode.grad_enabled and not mode.anomaly):
+        node.scope = mode.scope if mode is not None else None
         node._op = op
         node._parents = parents
         node._rule = rule
