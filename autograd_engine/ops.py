@@ -19,16 +19,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from operator import add, attrgetter, mul, sub
+from operator import add, mul, sub
 from typing import Any
 
 from autograd_engine.value import Rule, Value, constant, make_node, register_accumulate, to_float
 
 Number = float | int
 Scalar = Number | Value
-
-# Reads ``.data`` in C: the fused ops' fast paths map it over their operands.
-_data = attrgetter("data")
 
 
 @dataclass(frozen=True, eq=False)
@@ -387,7 +384,7 @@ def sum(values: Iterable[Scalar]) -> Scalar:
     if not items:
         return 0.0
     try:  # fast path: all Values (the normal case inside a model)
-        data = math.fsum(map(_data, items))
+        data = math.fsum([v.data for v in items])
     except (AttributeError, TypeError):
         return _sum_op(*items)  # numbers among them: wrap them, or sum plain floats
     return make_node(data, tuple(items), _sum_rule, "sum")
@@ -412,7 +409,7 @@ def dot(weights: Iterable[Scalar], inputs: Iterable[Scalar]) -> Scalar:
         return 0.0
     parents = (*ws, *xs)
     try:  # fast path: all Values (the normal case inside a model)
-        data = math.fsum(map(mul, map(_data, ws), map(_data, xs)))
+        data = math.fsum([w.data * x.data for w, x in zip(ws, xs, strict=True)])
     except (AttributeError, TypeError):
         return _dot_op(*parents)  # numbers among them: wrap them, or use plain floats
     return make_node(data, parents, _dot_rule, "dot")

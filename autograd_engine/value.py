@@ -26,6 +26,9 @@ Rule = Callable[..., Sequence[Any]]
 
 # Creation order doubles as a topological order: parents always exist before children.
 _next_seq = itertools.count().__next__
+# Bound once: the global and attribute lookups would otherwise cost a fifth of make_node.
+_new = object.__new__
+_get_mode = _MODE.get
 
 
 def to_float(x: object) -> float:
@@ -86,11 +89,12 @@ class Value:
     def __init__(self, data: float, label: str = "") -> None:
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
-        self.data = to_float(data)
+        # Inputs are wrapped by the thousand (784 per MNIST image): skip the call for floats.
+        self.data = data if type(data) is float else to_float(data)
         self.grad = 0.0
         self.label = label
         self.kind: str | None = None
-        mode = _MODE.get()
+        mode = _get_mode()
         self.scope: str | None = mode.scope if mode is not None else None
         self._op = ""
         self._parents: tuple[Value, ...] = ()
@@ -164,11 +168,6 @@ class Value:
             node.grad = 0.0
         self.grad += to_float(grad)
         sweep(order)
-
-
-# Bound once: the global and attribute lookups would otherwise cost a fifth of make_node.
-_new = object.__new__
-_get_mode = _MODE.get
 
 
 def make_node(data: float, parents: tuple[Value, ...], rule: Rule, op: str) -> Value:
