@@ -21,11 +21,12 @@ layer, and a neuron called on its own is scoped like any module.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd_engine import Value, dot, scope
-from nn.module import Module
+from nn.module import Module, StateDictError, read_saved
 from nn.rng import Random, Seed, make_rng
 
 Activation = str | Callable[[Value], Value] | None
@@ -222,7 +223,9 @@ class Layer(Module):
 
     Calling a layer returns a list of Values, or a single Value when ``nout == 1``, as in
     micrograd (``MLP`` does not depend on this: a one-neuron middle layer works).
-    Arguments are those of ``Neuron``.
+    Arguments are those of ``Neuron``. For speed the layer computes each neuron's
+    ``act(dot(w, x) + b)`` itself rather than calling it, so a ``Neuron`` subclass with
+    another ``forward`` belongs in a custom module, not in ``neurons``.
 
     >>> layer = Layer(2, 3, activation="tanh", seed=0)
     >>> layer
@@ -256,7 +259,8 @@ class Layer(Module):
         return self._outputs(as_values(x))
 
     def _outputs(self, xs: list[Value]) -> list[Value]:
-        return [neuron.forward(xs) for neuron in self.neurons]
+        # Neuron.forward written out: one Python call less per neuron, ~10% of a forward pass.
+        return [n._activation(dot(n.w, xs) + n.b) for n in self.neurons]
 
     def __call__(self, x: Any) -> Value | list[Value]:
         outputs = super().__call__(x)
@@ -389,6 +393,41 @@ class MLP(Module):
             "activation": hidden,
             "output_activation": output,
         }
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> MLP:
+        """Build an MLP from a file written by ``save``, shape and weights both.
+
+        Raises:
+            OSError: the file cannot be read.
+            StateDictError: the file is not a saved MLP or its parameters do not fit
+                its architecture; the message names the file and the key.
+
+        >>> import os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), "model.json")
+        >>> model = MLP(2, [4, 1], activation="tanh", seed=0)
+        >>> model.save(path)
+        >>> copy = MLP.from_file(path)
+        >>> copy.architecture() == model.architecture(), copy.state_dict() == model.state_dict()
+        (True, True)
+        """
+        document = read_saved(path)
+        name = os.fspath(path)
+        shape = document.get("architecture")
+        if not isinstance(shape, dict) or shape.get("class") != "MLP":
+            raise StateDictError(f"{name}: key 'architecture' does not describe an MLP: {shape!r}")
+        try:
+            model = cls(
+                shape["nin"],
+                shape["nouts"],
+                shape["activation"],
+                shape["output_activation"],
+                seed=0,
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise StateDictError(f"{name}: key 'architecture' cannot build an MLP: {exc}") from None
+        model.load_state_dict(document["parameters"], source=name)
+        return model
 
     def extra_repr(self) -> str:
         return f"{self._nin} -> {self._nouts}"

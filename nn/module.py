@@ -323,6 +323,9 @@ class Module:
     def load(self, path: str | os.PathLike[str]) -> None:
         """Load parameters saved by ``save``; on any problem raise and change nothing.
 
+        A file whose saved architecture differs from this model's (another activation,
+        say) is refused even when every size fits.
+
         Raises:
             OSError: the file cannot be read.
             StateDictError: the file is not valid JSON, not a saved model, or does not
@@ -338,24 +341,51 @@ class Module:
         ...
         nn.module.StateDictError: .../broken.json: not valid JSON (...)
         """
+        document = read_saved(path)
         name = os.fspath(path)
-        text = Path(path).read_text(encoding="utf-8")
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise StateDictError(f"{name}: not valid JSON ({exc})") from None
-        if not isinstance(document, dict) or document.get("format") != FORMAT:
-            raise StateDictError(f"{name}: not a saved model (no 'format': {FORMAT!r})")
-        if document.get("version") != VERSION:
-            version = document.get("version")
-            raise StateDictError(f"{name}: version {version!r} is not supported (want {VERSION})")
-        if "parameters" not in document:
-            raise StateDictError(f"{name}: missing key 'parameters'")
+        saved, own = document.get("architecture"), self.architecture()
+        if saved is not None and own is not None and saved != own:
+            raise StateDictError(
+                f"{name}: key 'architecture' describes {saved!r}, but this model is {own!r}"
+            )
         self.load_state_dict(document["parameters"], source=name)
 
     def architecture(self) -> dict[str, Any] | None:
         """A JSON-ready description of the model's shape, saved next to its parameters."""
         return None
+
+
+def read_saved(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read a file written by ``Module.save`` and check its envelope (not its parameters).
+
+    Raises:
+        OSError: the file cannot be read.
+        StateDictError: not UTF-8 JSON, not a saved model, an unknown version or no
+            parameters; the message names the file.
+
+    >>> import os, tempfile
+    >>> from nn import MLP
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.json")
+    >>> MLP(2, [1], seed=0).save(path)
+    >>> sorted(read_saved(path))
+    ['architecture', 'format', 'parameters', 'version']
+    """
+    name = os.fspath(path)
+    raw = Path(path).read_bytes()
+    try:
+        document = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise StateDictError(f"{name}: not valid JSON ({exc})") from None
+    except RecursionError:
+        raise StateDictError(f"{name}: not valid JSON (nested too deeply)") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise StateDictError(f"{name}: not a saved model (no 'format': {FORMAT!r})")
+    if document.get("version") != VERSION:
+        version = document.get("version")
+        raise StateDictError(f"{name}: version {version!r} is not supported (want {VERSION})")
+    if "parameters" not in document:
+        raise StateDictError(f"{name}: missing key 'parameters'")
+    return document
 
 
 def _mark_parameter(value: Value, name: str) -> None:

@@ -284,17 +284,59 @@ def test_bad_files_raise_naming_the_file_and_leave_the_model_unchanged(tmp_path,
     assert snapshot(model) == before
 
 
-def test_mismatched_architecture_names_the_key(tmp_path) -> None:
+def test_mismatched_architecture_is_refused(tmp_path) -> None:
     path = tmp_path / "wide.json"
     MLP(2, [4, 1], seed=0).save(path)
+    for other in (MLP(2, [3, 1], seed=0), MLP(2, [4, 1], activation="tanh", seed=0)):
+        before = snapshot(other)
+        with pytest.raises(StateDictError, match="key 'architecture' describes"):
+            other.load(path)
+        assert snapshot(other) == before
+
+
+def test_without_a_saved_architecture_the_keys_decide(tmp_path) -> None:
+    path = tmp_path / "wide.json"
+    parameters = MLP(2, [4, 1], seed=0).state_dict()
+    path.write_text(
+        json.dumps({"format": "autograd-engine/nn", "version": 1, "parameters": parameters})
+    )
     model = MLP(2, [3, 1], seed=0)
     before = snapshot(model)
     with pytest.raises(StateDictError, match=re.escape("unexpected key 'layers.0.neurons.3.w'")):
         model.load(path)
     assert snapshot(model) == before
-    narrow = MLP(3, [4, 1], seed=0)
-    with pytest.raises(StateDictError, match=re.escape("'layers.0.neurons.0.w' holds 2")):
+    narrow = Layer(3, 4, seed=0)  # a Layer saves no architecture
+    Layer(2, 4, seed=0).save(path)
+    with pytest.raises(StateDictError, match=re.escape("'neurons.0.w' holds 2")):
         narrow.load(path)
+
+
+def test_from_file_rebuilds_shape_and_weights(tmp_path) -> None:
+    path = tmp_path / "model.json"
+    model = MLP(3, [4, 2], activation="sigmoid", output_activation="tanh", seed=0)
+    model.save(path)
+    copy = MLP.from_file(path)
+    assert repr(copy) == repr(model)
+    assert copy.state_dict() == model.state_dict()
+    Layer(2, 2).save(path)
+    with pytest.raises(StateDictError, match="does not describe an MLP"):
+        MLP.from_file(path)
+    model.save(path)
+    document = json.loads(path.read_text())
+    document["architecture"]["activation"] = "swish"
+    path.write_text(json.dumps(document))
+    with pytest.raises(StateDictError, match="cannot build an MLP: unknown activation 'swish'"):
+        MLP.from_file(path)
+
+
+def test_non_utf8_and_deeply_nested_files(tmp_path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_bytes(b"\xff\xfe{")
+    with pytest.raises(StateDictError, match="not valid JSON"):
+        MLP(2, [1]).load(path)
+    path.write_text("[" * 100_000)
+    with pytest.raises(StateDictError, match="not valid JSON"):
+        MLP(2, [1]).load(path)
 
 
 def test_missing_file_raises_os_error(tmp_path) -> None:
