@@ -13,6 +13,7 @@ torch, NumPy) are imported only by the functions that use them.
 (5, 105)
 """
 
+from nn.activations import ACTIVATIONS
 from nn.data import (
     batches,
     bit_parity,
@@ -24,9 +25,10 @@ from nn.data import (
     train_test_split,
     xor,
 )
-from nn.layers import ACTIVATIONS, INITS, MLP, Layer, Neuron
+from nn.init import INITS
+from nn.layers import MLP, Layer, Neuron
 from nn.losses import accuracy, bce_with_logits, cross_entropy, hinge, l2_penalty, mse
-from nn.module import Module, StateDictError
+from nn.module import Module
 from nn.optim import (
     SGD,
     Adam,
@@ -38,6 +40,7 @@ from nn.optim import (
     clip_grad_norm,
 )
 from nn.plots import plot_decision_boundary, plot_history, plot_loss_curves
+from nn.saving import StateDictError
 from nn.torch_bridge import from_torch, to_torch
 from nn.train import History, StepRecord, StopTraining, build_loss, fit, train_step
 

@@ -20,108 +20,16 @@ layer, and a neuron called on its own is scoped like any module.
 
 from __future__ import annotations
 
-import math
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from autograd_engine import Value, dot, scope
-from nn.module import Module, StateDictError, read_saved
-from nn.rng import Random, Seed, make_rng
-
-Activation = str | Callable[[Value], Value] | None
-Init = str | Callable[[Random, int, int], float]
-
-
-def _identity(x: Value) -> Value:
-    return x
-
-
-def _leaky_relu(x: Value) -> Value:
-    return x.leaky_relu(slope=0.01)
-
-
-ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
-    "relu": Value.relu,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "linear": _identity,
-    "leaky_relu": _leaky_relu,
-    "softplus": Value.softplus,
-}
-
-
-def resolve_activation(activation: Activation) -> tuple[str, Callable[[Value], Value]]:
-    """The display name and function for an activation given by name, callable or None.
-
-    ``None`` means linear. A callable takes a Value and returns a Value.
-
-    >>> resolve_activation("tanh")[0], resolve_activation(None)[0]
-    ('tanh', 'linear')
-    >>> resolve_activation("swish")
-    Traceback (most recent call last):
-    ...
-    ValueError: unknown activation 'swish'; choose from leaky_relu, linear, relu, sigmoid, \
-softplus, tanh or pass a callable
-    """
-    if activation is None:
-        return "linear", _identity
-    if isinstance(activation, str):
-        try:
-            return activation, ACTIVATIONS[activation]
-        except KeyError:
-            choices = ", ".join(sorted(ACTIVATIONS))
-            raise ValueError(
-                f"unknown activation {activation!r}; choose from {choices} or pass a callable"
-            ) from None
-    if callable(activation):
-        return getattr(activation, "__name__", repr(activation)), activation
-    raise TypeError(f"activation must be a name, a callable or None, got {activation!r}")
-
-
-def _uniform(rng: Random, fan_in: int, fan_out: int) -> float:
-    return rng.uniform(-1.0, 1.0)  # micrograd's choice, whatever the layer size
-
-
-def _xavier(rng: Random, fan_in: int, fan_out: int) -> float:
-    # Glorot & Bengio (2010): keeps activation variance steady for tanh/sigmoid layers.
-    limit = math.sqrt(6.0 / (fan_in + fan_out))
-    return rng.uniform(-limit, limit)
-
-
-def _he(rng: Random, fan_in: int, fan_out: int) -> float:
-    # He et al. (2015): variance 2 / fan_in compensates for ReLU zeroing half its inputs.
-    return rng.gauss(0.0, math.sqrt(2.0 / fan_in))
-
-
-INITS: dict[str, Callable[[Random, int, int], float]] = {
-    "uniform": _uniform,
-    "xavier": _xavier,
-    "glorot": _xavier,
-    "he": _he,
-    "kaiming": _he,
-}
-
-
-def resolve_init(init: Init) -> Callable[[Random, int, int], float]:
-    """The weight-drawing function for an initialization name or callable.
-
-    A callable is ``init(rng, fan_in, fan_out) -> float`` and is called once per weight.
-
-    >>> import random
-    >>> draw = resolve_init("xavier")
-    >>> abs(draw(random.Random(0), 2, 2)) <= math.sqrt(6 / 4)
-    True
-    """
-    if isinstance(init, str):
-        try:
-            return INITS[init]
-        except KeyError:
-            choices = ", ".join(sorted(INITS))
-            raise ValueError(f"unknown init {init!r}; choose from {choices}") from None
-    if callable(init):
-        return init
-    raise TypeError(f"init must be a name or a callable, got {init!r}")
+from nn.activations import Activation, resolve_activation
+from nn.init import Init, resolve_init
+from nn.module import Module
+from nn.rng import Seed, make_rng
+from nn.saving import StateDictError, read_saved
 
 
 def _pick_activation(activation: Activation | bool, nonlin: bool | None) -> Activation:
@@ -200,7 +108,7 @@ class Neuron(Module):
     @property
     def nonlin(self) -> bool:
         """micrograd's flag: True unless the activation is linear."""
-        return self._activation is not _identity
+        return self._activation_name != "linear"
 
     def forward(self, x: Any) -> Value:
         """``act(dot(w, x) + b)``; ``x`` holds ``nin`` numbers or Values."""

@@ -16,31 +16,17 @@ model as it was. Nothing is ever pickled.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from autograd_engine import Value, scope
-
-FORMAT = "autograd-engine/nn"
-VERSION = 1
+from nn.saving import FORMAT, VERSION, StateDictError, read_saved, write_atomically
 
 State = dict[str, float | list[float]]
-
-
-class StateDictError(ValueError):
-    """A state dict or saved model file does not fit the model; the message names the key.
-
-    >>> raise StateDictError("model.json: missing key 'b'")
-    Traceback (most recent call last):
-    ...
-    nn.module.StateDictError: model.json: missing key 'b'
-    """
 
 
 class Module:
@@ -272,7 +258,7 @@ class Module:
         >>> n.load_state_dict({"w": [1.0], "b": 3.0})
         Traceback (most recent call last):
         ...
-        nn.module.StateDictError: state dict: key 'w' holds 1 number(s), the model has 2
+        nn.saving.StateDictError: state dict: key 'w' holds 1 number(s), the model has 2
         """
         if not isinstance(state, dict):
             raise StateDictError(f"{source}: expected a mapping of names to numbers")
@@ -318,7 +304,7 @@ class Module:
             "architecture": self.architecture(),
             "parameters": state,
         }
-        _write_atomically(Path(path), json.dumps(document, indent=1) + "\n")
+        write_atomically(Path(path), json.dumps(document, indent=1) + "\n")
 
     def load(self, path: str | os.PathLike[str]) -> None:
         """Load parameters saved by ``save``; on any problem raise and change nothing.
@@ -339,7 +325,7 @@ class Module:
         >>> MLP(2, [1]).load(path)
         Traceback (most recent call last):
         ...
-        nn.module.StateDictError: .../broken.json: not valid JSON (...)
+        nn.saving.StateDictError: .../broken.json: not valid JSON (...)
         """
         document = read_saved(path)
         name = os.fspath(path)
@@ -353,39 +339,6 @@ class Module:
     def architecture(self) -> dict[str, Any] | None:
         """A JSON-ready description of the model's shape, saved next to its parameters."""
         return None
-
-
-def read_saved(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Read a file written by ``Module.save`` and check its envelope (not its parameters).
-
-    Raises:
-        OSError: the file cannot be read.
-        StateDictError: not UTF-8 JSON, not a saved model, an unknown version or no
-            parameters; the message names the file.
-
-    >>> import os, tempfile
-    >>> from nn import MLP
-    >>> path = os.path.join(tempfile.mkdtemp(), "model.json")
-    >>> MLP(2, [1], seed=0).save(path)
-    >>> sorted(read_saved(path))
-    ['architecture', 'format', 'parameters', 'version']
-    """
-    name = os.fspath(path)
-    raw = Path(path).read_bytes()
-    try:
-        document = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise StateDictError(f"{name}: not valid JSON ({exc})") from None
-    except RecursionError:
-        raise StateDictError(f"{name}: not valid JSON (nested too deeply)") from None
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise StateDictError(f"{name}: not a saved model (no 'format': {FORMAT!r})")
-    if document.get("version") != VERSION:
-        version = document.get("version")
-        raise StateDictError(f"{name}: version {version!r} is not supported (want {VERSION})")
-    if "parameters" not in document:
-        raise StateDictError(f"{name}: missing key 'parameters'")
-    return document
 
 
 def _mark_parameter(value: Value, name: str) -> None:
@@ -422,20 +375,3 @@ def _checked_assignments(
         (value, _checked_number(number, source, f"{name}[{index}]"))
         for index, (value, number) in enumerate(zip(group, numbers, strict=True))
     ]
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path``, sync it, then rename it over ``path``."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.")
-    try:
-        # mkstemp makes the file private (0600); a saved model is an ordinary file.
-        os.chmod(temporary, 0o644)
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -170,7 +171,10 @@ def _progress_bar(enabled: bool | None, total: int) -> Any:
     if enabled is False:
         return None
     try:
-        from tqdm.auto import tqdm
+        with warnings.catch_warnings():
+            # In Jupyter without ipywidgets tqdm.auto warns, then draws a text bar: fine.
+            warnings.filterwarnings("ignore", message="IProgress not found")
+            from tqdm.auto import tqdm
     except ImportError:
         if enabled:
             raise ImportError(
