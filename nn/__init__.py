@@ -25,6 +25,7 @@ from nn.data import (
     train_test_split,
     xor,
 )
+from nn.history import History, StepRecord
 from nn.init import INITS
 from nn.layers import MLP, Layer, Neuron
 from nn.losses import accuracy, bce_with_logits, cross_entropy, hinge, l2_penalty, mse
@@ -42,7 +43,7 @@ from nn.optim import (
 from nn.plots import plot_decision_boundary, plot_history, plot_loss_curves
 from nn.saving import StateDictError
 from nn.torch_bridge import from_torch, to_torch
-from nn.train import History, StepRecord, StopTraining, build_loss, fit, train_step
+from nn.train import StopTraining, build_loss, fit, train_step
 
 __all__ = [
     "ACTIVATIONS",

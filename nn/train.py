@@ -4,8 +4,8 @@ One step is three small functions, kept apart so that each can be swapped (graph
 will replace ``build_loss``): ``build_loss`` runs the model and the loss on a batch,
 ``train_step`` adds zero_grad, backward, clipping and the optimizer step. ``fit`` only
 loops, reports progress (a tqdm bar with the running loss and accuracy), calls
-callbacks and handles Ctrl-C: the weights trained so far are kept and the history is
-marked ``interrupted``.
+callbacks and handles Ctrl-C: a press is held until the running step has finished, then
+training stops with the weights trained so far and the history marked ``interrupted``.
 
 The cyclic garbage collector is paused while ``fit`` runs. The engine builds no
 reference cycles (graphs are freed by reference counting as soon as a step drops them),
@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import signal
+import threading
 import warnings
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from autograd_engine import Value
 from nn.data import batches
+from nn.history import History, StepRecord
 from nn.losses import accuracy, l2_penalty
 from nn.optim import Optimizer, clip_grad_norm
 from nn.rng import Seed, make_rng
@@ -41,61 +43,6 @@ class StopTraining(Exception):
     ...
     nn.train.StopTraining: target loss reached
     """
-
-
-@dataclass
-class StepRecord:
-    """What one training step did, as passed to callbacks."""
-
-    step: int
-    epoch: int
-    loss: float
-    accuracy: float | None
-    learning_rate: float
-
-
-@dataclass
-class History:
-    """Loss (and accuracy, when a metric is used) of every step, and how training ended.
-
-    >>> history = History(loss=[1.0, 0.5], accuracy=[0.5, 1.0], learning_rate=[0.1, 0.1])
-    >>> history.steps, history.final_loss, history.interrupted
-    (2, 0.5, False)
-    """
-
-    loss: list[float] = field(default_factory=list)
-    accuracy: list[float] = field(default_factory=list)
-    learning_rate: list[float] = field(default_factory=list)
-    epoch: list[int] = field(default_factory=list)
-    interrupted: bool = False  # stopped by Ctrl-C
-    stopped: bool = False  # stopped by a callback raising StopTraining
-
-    @property
-    def steps(self) -> int:
-        """Number of steps taken."""
-        return len(self.loss)
-
-    @property
-    def final_loss(self) -> float | None:
-        """The last step's loss, or None before any step."""
-        return self.loss[-1] if self.loss else None
-
-    def record(self, record: StepRecord) -> None:
-        """Append one step."""
-        self.loss.append(record.loss)
-        if record.accuracy is not None:
-            self.accuracy.append(record.accuracy)
-        self.learning_rate.append(record.learning_rate)
-        self.epoch.append(record.epoch)
-
-    def plot(self, ax: Any = None) -> Any:
-        """Loss (and accuracy) per step with matplotlib; returns the Axes.
-
-        Needs matplotlib (``pip install 'autograd-engine[notebooks]'``).
-        """
-        from nn.plots import plot_history
-
-        return plot_history(self, ax=ax)
 
 
 def build_loss(
@@ -152,6 +99,33 @@ def train_step(
         clip_grad_norm(optimizer.parameters, clip_norm)
     optimizer.step()
     return total.data, outputs
+
+
+@contextlib.contextmanager
+def _interrupts_between_steps() -> Iterator[Callable[[], bool]]:
+    """Hold a Ctrl-C until the current step ends; yields "was Ctrl-C pressed?".
+
+    A step interrupted halfway would leave some weights updated and others not. So the
+    first SIGINT is only noted, and the loop stops cleanly after the step; a second one
+    raises at once, for a step that takes too long. Signal handlers can only be set in
+    the main thread: elsewhere (and when SIGINT is ignored) nothing changes.
+    """
+    pressed: list[bool] = []
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or previous is signal.SIG_IGN:
+        yield lambda: False
+        return
+
+    def note(signum: int, frame: Any) -> None:
+        if pressed:
+            raise KeyboardInterrupt
+        pressed.append(True)
+
+    signal.signal(signal.SIGINT, note)
+    try:
+        yield lambda: bool(pressed)
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @contextlib.contextmanager
@@ -220,8 +194,9 @@ def fit(
         shuffle: shuffle the points each epoch (from ``seed``).
         seed: random source for shuffling (see ``nn.rng``).
 
-    Ctrl-C ends training cleanly: the weights trained so far are kept and the history
-    says ``interrupted``.
+    Ctrl-C ends training cleanly: the step under way finishes, then ``fit`` returns with
+    the weights trained so far and ``history.interrupted`` set (a second Ctrl-C stops the
+    step itself at once).
 
     >>> from nn import MLP, SGD, hinge, xor, to_signed
     >>> X, y = xor()
@@ -240,7 +215,7 @@ def fit(
     rng = make_rng(seed)
     bar = _progress_bar(progress, epochs * per_epoch)
     try:
-        with _collector_paused():
+        with _collector_paused(), _interrupts_between_steps() as interrupted:
             for epoch in range(epochs):
                 first_step = history.steps
                 # One full batch needs no shuffling (and stays bit-reproducible without it).
@@ -256,6 +231,8 @@ def fit(
                     _report(bar, history, first_step)
                     for callback in callbacks:
                         callback(record)
+                    if interrupted():
+                        raise KeyboardInterrupt
     except KeyboardInterrupt:
         history.interrupted = True
     except StopTraining:

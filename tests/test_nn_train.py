@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import math
 import random
+import signal
 import sys
 
 import pytest
@@ -236,6 +237,44 @@ def test_ctrl_c_during_a_step_keeps_the_finished_steps() -> None:
         train_step(twin, hinge, optimizer, X, y)
     assert history.interrupted and history.steps == 2
     assert weights(model) == weights(twin)
+
+
+def test_a_real_ctrl_c_mid_step_lets_the_step_finish() -> None:
+    X, y = xor()
+    y = to_signed(y)
+    model = MLP(2, [4, 1], seed=0)
+    calls = []
+
+    def loss(outputs, targets):
+        calls.append(1)
+        if len(calls) == 3:
+            signal.raise_signal(signal.SIGINT)  # Ctrl-C while the graph is being built
+        return hinge(outputs, targets)
+
+    handler = signal.getsignal(signal.SIGINT)
+    history = fit(model, loss, SGD(model, lr=0.1), (X, y), epochs=10, progress=False)
+    assert signal.getsignal(signal.SIGINT) is handler  # restored
+    assert history.interrupted and history.steps == 3  # the third step was completed
+    twin = MLP(2, [4, 1], seed=0)
+    optimizer = SGD(twin, lr=0.1)
+    for _ in range(3):
+        train_step(twin, hinge, optimizer, X, y)
+    assert weights(model) == weights(twin)
+
+
+def test_a_second_ctrl_c_interrupts_the_step_itself() -> None:
+    X, y = xor()
+    model = MLP(2, [4, 1], seed=0)
+
+    def loss(outputs, targets):
+        signal.raise_signal(signal.SIGINT)
+        signal.raise_signal(signal.SIGINT)
+        return hinge(outputs, targets)
+
+    before = weights(model)
+    history = fit(model, loss, SGD(model, lr=0.1), (X, to_signed(y)), epochs=3, progress=False)
+    assert history.interrupted and history.steps == 0
+    assert weights(model) == before
 
 
 def test_stop_training_from_a_callback() -> None:

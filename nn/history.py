@@ -1,0 +1,61 @@
+"""``History``: what ``fit`` records per step, and ``StepRecord``, what callbacks receive."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class StepRecord:
+    """What one training step did, as passed to callbacks."""
+
+    step: int
+    epoch: int
+    loss: float
+    accuracy: float | None
+    learning_rate: float
+
+
+@dataclass
+class History:
+    """Loss (and accuracy, when a metric is used) of every step, and how training ended.
+
+    >>> history = History(loss=[1.0, 0.5], accuracy=[0.5, 1.0], learning_rate=[0.1, 0.1])
+    >>> history.steps, history.final_loss, history.interrupted
+    (2, 0.5, False)
+    """
+
+    loss: list[float] = field(default_factory=list)
+    accuracy: list[float] = field(default_factory=list)
+    learning_rate: list[float] = field(default_factory=list)
+    epoch: list[int] = field(default_factory=list)
+    interrupted: bool = False  # stopped by Ctrl-C
+    stopped: bool = False  # stopped by a callback raising StopTraining
+
+    @property
+    def steps(self) -> int:
+        """Number of steps taken."""
+        return len(self.loss)
+
+    @property
+    def final_loss(self) -> float | None:
+        """The last step's loss, or None before any step."""
+        return self.loss[-1] if self.loss else None
+
+    def record(self, record: StepRecord) -> None:
+        """Append one step."""
+        self.loss.append(record.loss)
+        if record.accuracy is not None:
+            self.accuracy.append(record.accuracy)
+        self.learning_rate.append(record.learning_rate)
+        self.epoch.append(record.epoch)
+
+    def plot(self, ax: Any = None) -> Any:
+        """Loss (and accuracy) per step with matplotlib; returns the Axes.
+
+        Needs matplotlib (``pip install 'autograd-engine[notebooks]'``).
+        """
+        from nn.plots import plot_history
+
+        return plot_history(self, ax=ax)
