@@ -37,6 +37,7 @@ from autograd_engine.ops import (
 from autograd_engine.ops import (
     sum as sum,  # re-exported on purpose; see the module docstring
 )
+from autograd_engine.replay import ReplayError, Tape, record
 from autograd_engine.value import Value, constant, local_derivatives
 
 __all__ = [
@@ -45,6 +46,8 @@ __all__ = [
     "GradCheckError",
     "GradCheckReport",
     "OpSpec",
+    "ReplayError",
+    "Tape",
     "Value",
     "check_grad",
     "constant",
@@ -60,6 +63,7 @@ __all__ = [
     "log",
     "no_grad",
     "reachable",
+    "record",
     "relu",
     "scope",
     "sigmoid",

@@ -17,7 +17,7 @@ identity.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import add, mul, sub
 from typing import Any
@@ -26,6 +26,8 @@ from autograd_engine.value import Rule, Value, constant, make_node, register_acc
 
 Number = float | int
 Scalar = Number | Value
+# source(inputs, out, g) -> (forward expression, gradient expressions); see OpSpec.
+Source = Callable[[Sequence[str], str, str], tuple[str, Sequence[str]]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -45,6 +47,12 @@ class OpSpec:
             ``accumulate(g, parents)`` adding straight into each parent's ``.grad``; used by
             the fused n-ary ops to skip building two lists per node. It must give exactly
             the sums the rule gives (the tests compare them bit for bit).
+        source: optional Python source of the op on floats, for graph replay's compiler
+            (``autograd_engine.replay``): ``source(inputs, out, g)`` gets the variable
+            names of the inputs, the output and the upstream gradient and returns the
+            forward expression and one gradient expression per input. It must compute
+            exactly what ``forward`` and ``rule`` compute (tests compare replay with the
+            plain path bit for bit); ops without it are replayed by calling them.
     """
 
     name: str
@@ -55,6 +63,7 @@ class OpSpec:
     params: dict[str, float] = field(default_factory=dict)
     infix: bool = False
     accumulate: Callable[[float, tuple[Value, ...]], None] | None = None
+    source: Source | None = None
 
     def display(self, params: tuple[float, ...]) -> str:
         """The ``op`` shown for a node; ``**n`` names its exponent (``**2``)."""
@@ -63,14 +72,27 @@ class OpSpec:
         return self.name
 
     def bind(self, params: tuple[float, ...]) -> Rule:
-        """The rule with its parameters fixed: what a node stores."""
+        """The rule with its parameters fixed: what a node stores.
+
+        A bound rule carries ``op_spec`` and ``op_params``, so that a node's op can be
+        recovered from the node (graph replay re-runs its forward). Bound rules are
+        shared between nodes with the same parameters (``x ** 2`` everywhere).
+        """
         if not params:
             return self.rule
+        key = (self.name, params)
+        bound = _BOUND.get(key)
+        if bound is not None:
+            return bound
         rule = self.rule
 
         def bound(g: Any, out: Any, *inputs: Any) -> Any:
             return rule(g, out, *inputs, *params)
 
+        bound.op_spec = self  # type: ignore[attr-defined]
+        bound.op_params = params  # type: ignore[attr-defined]
+        if len(_BOUND) < _BOUND_LIMIT:  # a loop over many exponents must not grow it forever
+            _BOUND[key] = bound
         return bound
 
     def evaluate(self, values: list[float], params: tuple[float, ...] = ()) -> float:
@@ -115,6 +137,10 @@ class OpSpec:
 
 OPS: dict[str, OpSpec] = {}
 
+# Rules bound to parameters, shared by every node with the same op and parameters.
+_BOUND: dict[tuple[str, tuple[float, ...]], Rule] = {}
+_BOUND_LIMIT = 256
+
 
 def defop(
     name: str,
@@ -126,6 +152,7 @@ def defop(
     params: dict[str, float] | None = None,
     infix: bool = False,
     accumulate: Callable[[float, tuple[Value, ...]], None] | None = None,
+    source: Source | None = None,
     doc: str = "",
 ) -> Callable[..., Any]:
     """Register an op and return its public function (floats or Values in).
@@ -134,7 +161,7 @@ def defop(
     """
     if arity > 1 and len(domain) == 1:
         domain = domain * arity  # one tag for every input
-    spec = OpSpec(name, forward, rule, arity, domain, dict(params or {}), infix, accumulate)
+    spec = OpSpec(name, forward, rule, arity, domain, dict(params or {}), infix, accumulate, source)
     OPS[name] = spec
     if accumulate is not None:
         register_accumulate(rule, accumulate)
@@ -267,17 +294,46 @@ def _sum_accumulate(g: float, parents: tuple[Value, ...]) -> None:
 
 
 # ---------------------------------------------------------------------------------------
+# Float sources for graph replay (see OpSpec.source): the same arithmetic, as text.
+
+
+def _template(forward: str, *grads: str) -> Source:
+    """A fixed-arity ``source`` from format strings: ``{0}`` ``{1}`` inputs, ``{out}``, ``{g}``."""
+
+    def source(inputs: Sequence[str], out: str, g: str) -> tuple[str, list[str]]:
+        names = {"out": out, "g": g}
+        return forward.format(*inputs, **names), [t.format(*inputs, **names) for t in grads]
+
+    return source
+
+
+def _dot_source(inputs: Sequence[str], out: str, g: str) -> tuple[str, list[str]]:
+    half = len(inputs) // 2
+    weights, xs = inputs[:half], inputs[half:]
+    products = ", ".join(f"{w} * {x}" for w, x in zip(weights, xs, strict=True))
+    return f"math.fsum([{products}])", [f"{g} * {x}" for x in xs] + [f"{g} * {w}" for w in weights]
+
+
+def _sum_source(inputs: Sequence[str], out: str, g: str) -> tuple[str, list[str]]:
+    return f"math.fsum([{', '.join(inputs)}])", [g] * len(inputs)
+
+
+# ---------------------------------------------------------------------------------------
 # The table.
 # fmt: off
 
-defop("+", add, lambda g, out, a, b: (g, g), arity=2, infix=True)
-defop("-", sub, lambda g, out, a, b: (g, -g), arity=2, infix=True)
-defop("*", mul, lambda g, out, a, b: (g * b, g * a), arity=2, infix=True)
+defop("+", add, lambda g, out, a, b: (g, g), arity=2, infix=True,
+      source=_template("{0} + {1}", "{g}", "{g}"))
+defop("-", sub, lambda g, out, a, b: (g, -g), arity=2, infix=True,
+      source=_template("{0} - {1}", "{g}", "-{g}"))
+defop("*", mul, lambda g, out, a, b: (g * b, g * a), arity=2, infix=True,
+      source=_template("{0} * {1}", "{g} * {1}", "{g} * {0}"))
 defop("/", _divide, lambda g, out, a, b: (g / b, -g * out / b), arity=2,
-      domain=("real", "nonzero"), infix=True)
+      domain=("real", "nonzero"), infix=True,
+      source=_template("{0} / {1}", "{g} / {1}", "-{g} * {out} / {1}"))
 defop("**", _power, _power_rule, arity=2, domain=("positive", "real"), infix=True)
 defop("**n", _power, _power_const_rule, domain=("positive",), params={"exponent": 2.0})
-defop("neg", lambda x: -x, lambda g, out, x: (-g,))
+defop("neg", lambda x: -x, lambda g, out, x: (-g,), source=_template("-{0}", "-{g}"))
 # abs'(0) = 0 by convention (the subgradient PyTorch also picks).
 defop("abs", abs, lambda g, out, x: (g if x > 0 else -g if x < 0 else 0.0,),
       domain=("nonzero",))
@@ -324,7 +380,9 @@ sigmoid = defop("sigmoid", _sigmoid, lambda g, out, x: (g * out * (1 - out),),
 
 # relu'(0) = 0 by convention, as in micrograd and PyTorch.
 relu = defop("relu", lambda x: x if x > 0 else 0.0, lambda g, out, x: (g if x > 0 else 0.0,),
-             domain=("nonzero",), doc="""max(x, 0); its derivative at 0 is taken as 0.
+             domain=("nonzero",),
+             source=_template("({0} if {0} > 0 else 0.0)", "({g} if {0} > 0 else 0.0)"),
+             doc="""max(x, 0); its derivative at 0 is taken as 0.
 
     >>> relu(-3.0), relu(2.0)
     (0.0, 2.0)
@@ -361,8 +419,9 @@ cos = defop("cos", math.cos, lambda g, out, x: (-g * sin(x),), doc="""Cosine.
     1.0
     """)
 
-_sum_op = defop("sum", lambda *xs: math.fsum(xs), _sum_rule, arity=0, accumulate=_sum_accumulate)
-_dot_op = defop("dot", _dot, _dot_rule, arity=0, accumulate=_dot_accumulate)
+_sum_op = defop("sum", lambda *xs: math.fsum(xs), _sum_rule, arity=0, accumulate=_sum_accumulate,
+                source=_sum_source)
+_dot_op = defop("dot", _dot, _dot_rule, arity=0, accumulate=_dot_accumulate, source=_dot_source)
 
 # fmt: on
 

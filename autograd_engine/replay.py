@@ -1,0 +1,580 @@
+"""Graph replay: record a graph once, then re-run its forward and backward without building it.
+
+A training loop builds the same graph every step: the same ops on the same parameters,
+only the numbers change. ``record(loss)`` walks that graph once and compiles it into one
+straight-line Python function, ``v12 = v3 * v7`` for every node and ``g3 += g12 * v7``
+for every edge, taken from each op's ``source`` in the op table (ops without one are
+called). ``tape.run()`` then reads the leaves' current ``.data`` (new weights after an
+optimizer step, new inputs), recomputes every value and adds the gradients into the
+leaves' ``.grad`` exactly as ``loss.backward()`` would: the same floating-point
+operations in the same order, so the same bits, kinks (``relu`` at 0) included. No node
+is created, so there is no garbage to collect either.
+
+What a tape cannot see is Python control flow: ``if x.data > 0:`` in user code picks one
+branch while recording and the tape keeps it. Ops re-evaluate their own branches
+(``relu``, ``abs``, ``leaky_relu``), but a graph whose shape depends on the data must be
+rebuilt, or checked with ``tape.check(fresh_loss)`` now and then. Numbers written into
+the expression (``2 * x``, labels passed as plain floats) are recorded as constants:
+anything that changes between steps must be a leaf Value whose ``.data`` you set.
+
+Roles of leaves, fixed when recording and checked on every run:
+
+- constants (``kind == "constant"``): baked in; changing their data raises ``ReplayError``;
+- parameters (``kind == "parameter"`` or listed in ``params``) and every other leaf:
+  read on every run, gradients written like ``backward()`` writes them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import filterfalse, repeat
+from operator import attrgetter
+from typing import Any
+
+from autograd_engine.graph import topological_order
+from autograd_engine.ops import OPS, OpSpec
+from autograd_engine.value import Rule, Value, describe, to_float
+
+Feed = Mapping[Value, float] | Sequence[float]
+
+_data = attrgetter("data")
+_grad = attrgetter("grad")
+_kind = attrgetter("kind")
+
+# Gradient blocks of these ops are skipped when their upstream gradient is zero (a dead
+# relu, a sample past its margin): every local derivative is 1 or one of the inputs, so
+# with a finite output every term would be a signed zero, which leaves a sum unchanged.
+_LINEAR_OPS = ("dot", "sum")
+_SKIP_MIN_ARITY = 3
+
+
+class ReplayError(ValueError):
+    """A tape cannot replay this graph, or a leaf no longer plays the role it was recorded in.
+
+    >>> raise ReplayError("constant leaf 3 changed")
+    Traceback (most recent call last):
+    ...
+    autograd_engine.replay.ReplayError: constant leaf 3 changed
+    """
+
+
+def record(
+    output: Value,
+    *,
+    params: Iterable[Value] | None = None,
+    inputs: Iterable[Value] | None = None,
+    watch: Iterable[Value] = (),
+) -> Tape:
+    """Compile the graph behind ``output`` into a ``Tape`` that re-runs it on new leaf values.
+
+    Args:
+        output: the node to differentiate (a loss).
+        params: the trainable leaves, e.g. ``model.parameters()``. Optional: leaves with
+            ``kind == "parameter"`` count as parameters anyway; when given, each must be a
+            leaf of the graph (or unused) and no other leaf may be marked as a parameter.
+        inputs: leaves to feed by position with ``tape.run([...])``; each must be a
+            non-constant leaf of the graph.
+        watch: interior nodes whose ``.data`` each run refreshes (scores for an accuracy).
+
+    Raises:
+        ReplayError: a listed Value is not a leaf of the graph, or plays another role.
+
+    >>> from autograd_engine import Value
+    >>> w, x = Value(2.0), Value(3.0)
+    >>> loss = (w * x).relu()
+    >>> tape = record(loss, params=[w], inputs=[x])
+    >>> tape.run([-1.0]), w.grad          # relu is dead at x = -1
+    (0.0, 0.0)
+    >>> tape.run([4.0]), w.grad
+    (8.0, 4.0)
+    """
+    if not isinstance(output, Value):
+        raise TypeError(f"record: output must be a Value, got {type(output).__name__}")
+    return Tape(output, params, inputs, list(watch))
+
+
+class Tape:
+    """A recorded graph, compiled; build it with ``record``.
+
+    ``run`` re-runs forward and backward, ``forward`` only the values, ``check`` compares
+    the tape with a freshly built graph.
+    """
+
+    def __init__(
+        self,
+        output: Value,
+        params: Iterable[Value] | None,
+        inputs: Iterable[Value] | None,
+        watch: list[Value],
+    ) -> None:
+        order = topological_order(output)
+        index = {node: i for i, node in enumerate(order)}
+        self._output = output
+        self._order = order
+        self._index = index
+        leaves = [node for node in order if not node._parents]
+        self._leaves = leaves
+        self._kinds = list(map(_kind, leaves))
+        self._constants = [leaf for leaf in leaves if leaf.kind == "constant"]
+        self._constant_data = list(map(_data, self._constants))
+        self._grad_leaves = [leaf for leaf in leaves if leaf.kind != "constant"]
+        self._feedable = set(self._grad_leaves)
+        self._parameters = _check_params(params, index, leaves)
+        self._inputs = _check_inputs(inputs, index, self._feedable)
+        for node in watch:
+            if node not in index:
+                raise ReplayError(f"watch: {_name(node)} is not a node of the recorded graph")
+        self._watch = list(watch)
+        self._program = _compile(order, index, leaves, self._grad_leaves, output, self._watch)
+
+    # ---- what was recorded ------------------------------------------------------------
+
+    @property
+    def output(self) -> Value:
+        """The recorded output; each run refreshes its ``.data``."""
+        return self._output
+
+    @property
+    def parameters(self) -> list[Value]:
+        """Leaves recorded as parameters, in graph order."""
+        return list(self._parameters)
+
+    @property
+    def inputs(self) -> list[Value]:
+        """The leaves ``run`` feeds by position (those passed as ``inputs``)."""
+        return list(self._inputs)
+
+    @property
+    def constants(self) -> list[Value]:
+        """Leaves baked into the tape."""
+        return list(self._constants)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __repr__(self) -> str:
+        return (
+            f"Tape({len(self._order)} nodes, {len(self._parameters)} parameters, "
+            f"{len(self._grad_leaves) - len(self._parameters)} other leaves, "
+            f"{len(self._constants)} constants)"
+        )
+
+    # ---- running ----------------------------------------------------------------------
+
+    def run(self, feed: Feed | None = None, *, grad: float = 1.0) -> float:
+        """Recompute the graph on the leaves' current data and add gradients into ``.grad``.
+
+        Like ``output.backward(grad)`` after a fresh build: leaves accumulate (zero them
+        first, as for ``backward``), and the result is bit for bit the same.
+
+        Args:
+            feed: new leaf values, as ``{leaf: number}`` or as numbers in the order of the
+                ``inputs`` given to ``record``; or None to use the current ``.data``.
+            grad: the seed, d(final)/d(output).
+
+        Returns:
+            The output's new value (also written to ``output.data``).
+
+        Raises:
+            ReplayError: a constant's data or a leaf's ``kind`` changed since recording,
+                or ``feed`` names a Value that is not a non-constant leaf of the tape.
+        """
+        self._prepare(feed)
+        starts = list(map(_grad, self._grad_leaves))
+        seed = to_float(grad)
+        try:
+            out, watched, grads = self._program(
+                self._leaves, starts, _has_negative_zero(starts), seed, True
+            )
+        except (ArithmeticError, ValueError) as exc:
+            raise self._explain(exc) from exc
+        for leaf, value in zip(self._grad_leaves, grads, strict=True):
+            leaf.grad = value
+        if self._output._parents:  # as backward() leaves it; a leaf output was written above
+            self._output.grad = 0.0 + seed
+        return self._publish(out, watched)
+
+    def forward(self, feed: Feed | None = None) -> float:
+        """Recompute the output from the leaves' current data; no gradient is touched.
+
+        >>> from autograd_engine import Value
+        >>> x = Value(3.0)
+        >>> tape = record(x * x + 1)
+        >>> tape.forward({x: 2.0}), x.data
+        (5.0, 2.0)
+        """
+        self._prepare(feed)
+        try:
+            out, watched = self._program(self._leaves, (), False, 0.0, False)
+        except (ArithmeticError, ValueError) as exc:
+            raise self._explain(exc) from exc
+        return self._publish(out, watched)
+
+    def check(self, fresh: Value) -> None:
+        """Raise ``ReplayError`` unless replaying gives exactly what ``fresh`` gives.
+
+        ``fresh`` is the same output built again by the same code (after ``run`` or an
+        optimizer step). The shapes must match op for op; parameters must be the very
+        same leaves; constants must hold the same numbers. The tape is then run on the
+        fresh graph's leaf values and its output and gradients compared with ``fresh``'s
+        (via ``grad``; no ``.grad`` is touched). A Python branch on data that changed the
+        graph shows up here.
+
+        >>> from autograd_engine import Value
+        >>> x = Value(3.0)
+        >>> tape = record(x * x)
+        >>> tape.check(x * x)
+        >>> tape.check(x * x * x)
+        Traceback (most recent call last):
+        ...
+        autograd_engine.replay.ReplayError: check: the fresh graph has 3 nodes, the tape 2; \
+the code built another graph (a Python branch on data?)
+        """
+        from autograd_engine.differentiate import grad
+
+        order = topological_order(fresh)
+        if len(order) != len(self._order):
+            raise ReplayError(
+                f"check: the fresh graph has {len(order)} nodes, the tape {len(self._order)}; "
+                "the code built another graph (a Python branch on data?)"
+            )
+        fresh_index = {node: i for i, node in enumerate(order)}
+        for position, (old, new) in enumerate(zip(self._order, order, strict=True)):
+            _compare_nodes(position, old, new, self._index, fresh_index)
+        values = [leaf.data for leaf in order if not leaf._parents]
+        fresh_leaves = [leaf for leaf in order if not leaf._parents and leaf.kind != "constant"]
+        starts = [0.0] * len(self._grad_leaves)
+        out, _, grads = self._program(list(map(_Number, values)), starts, False, 1.0, True)
+        if not _same(out, fresh.data):
+            raise ReplayError(f"check: replay gives {out!r}, the fresh graph {fresh.data!r}")
+        expected = grad(fresh, fresh_leaves)
+        for leaf, got, want in zip(fresh_leaves, grads, expected, strict=True):
+            if not _same(got, want):
+                raise ReplayError(
+                    f"check: gradient of {_name(leaf)}: replay gives {got!r}, "
+                    f"the fresh graph {want!r}"
+                )
+
+    # ---- helpers ----------------------------------------------------------------------
+
+    def _prepare(self, feed: Feed | None) -> None:
+        """Apply ``feed`` and refuse leaves whose role changed since recording."""
+        if feed is not None:
+            self._apply(feed)
+        if list(map(_kind, self._leaves)) != self._kinds:
+            for leaf, kind in zip(self._leaves, self._kinds, strict=True):
+                if leaf.kind != kind:
+                    raise ReplayError(
+                        f"{_name(leaf)} was recorded with kind {kind!r} and now has kind "
+                        f"{leaf.kind!r}; record the graph again"
+                    )
+        if list(map(_data, self._constants)) != self._constant_data:
+            for leaf, value in zip(self._constants, self._constant_data, strict=True):
+                if not _same(leaf.data, value):
+                    raise ReplayError(
+                        f"{_name(leaf)} was recorded as the constant {value!r} and now holds "
+                        f"{leaf.data!r}; constants are baked into the tape: make it a leaf "
+                        "Value (an input) to feed new numbers"
+                    )
+
+    def _apply(self, feed: Feed) -> None:
+        if isinstance(feed, Mapping):
+            items = list(feed.items())
+        else:
+            values = list(feed)
+            if len(values) != len(self._inputs):
+                raise ReplayError(
+                    f"run: {len(values)} values for the {len(self._inputs)} recorded inputs"
+                )
+            items = list(zip(self._inputs, values, strict=True))
+        for leaf, value in items:
+            if not isinstance(leaf, Value):
+                raise ReplayError(f"feed: keys must be Values, got {type(leaf).__name__}")
+            if leaf not in self._feedable:
+                role = "a constant" if leaf in self._index else "not a leaf"
+                if leaf in self._index and leaf._parents:
+                    role = "an interior node"
+                raise ReplayError(f"feed: {_name(leaf)} is {role} of this tape; it cannot be fed")
+            leaf.data = to_float(value)
+
+    def _publish(self, out: float, watched: tuple[float, ...]) -> float:
+        self._output.data = out
+        for node, value in zip(self._watch, watched, strict=True):
+            node.data = value
+        return out
+
+    def _explain(self, exc: BaseException) -> BaseException:
+        """Redo the step slowly, op by op, to name the op that failed, as a build would."""
+        values: dict[Value, Any] = {leaf: leaf.data for leaf in self._leaves}
+        node = None
+        for node in self._order:
+            if node._parents:
+                spec, params = _spec_of(node)
+                values[node] = spec.evaluate([values[p] for p in node._parents], params)
+        grads: dict[Value, float] = {self._output: 1.0}
+        for node in reversed(self._order):
+            g = grads.get(node)
+            if g is None or not node._parents:
+                continue
+            inputs = [values[p] for p in node._parents]
+            try:
+                terms = node._rule(g, values[node], *inputs)
+            except (ArithmeticError, ValueError) as error:
+                shown = ", ".join(map(repr, inputs))
+                return type(error)(f"backward of {describe(node)} at inputs ({shown}): {error}")
+            for parent, term in zip(node._parents, terms, strict=True):
+                grads[parent] = grads.get(parent, 0.0) + term
+        return exc
+
+
+class _Number:
+    """A stand-in leaf (only ``.data``), to run a program on numbers instead of leaves."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: float) -> None:
+        self.data = data
+
+
+# ---------------------------------------------------------------------------------------
+# Recording: roles of leaves.
+
+
+def _name(node: Value) -> str:
+    label = f" {node.label!r}" if node.label else ""
+    return f"Value{label} (data={node.data!r}, {describe(node)})"
+
+
+def _check_params(
+    params: Iterable[Value] | None, index: dict[Value, int], leaves: list[Value]
+) -> list[Value]:
+    marked = [leaf for leaf in leaves if leaf.kind == "parameter"]
+    if params is None:
+        return marked
+    given = list(params)
+    wanted = set(given)
+    for p in given:
+        if not isinstance(p, Value):
+            raise ReplayError(f"params: expected Values, got {type(p).__name__}")
+        if p in index and p._parents:
+            raise ReplayError(f"params: {_name(p)} is an interior node, not a leaf")
+        if p in index and p.kind == "constant":
+            raise ReplayError(f"params: {_name(p)} is a constant of the graph")
+    for leaf in marked:
+        if leaf not in wanted:
+            raise ReplayError(
+                f"{_name(leaf)} is marked as a parameter but is not in params "
+                "(was the graph built from another model?)"
+            )
+    used = [p for p in given if p in index]
+    if given and not used:
+        raise ReplayError("params: none of the given parameters is a leaf of the graph")
+    return sorted(set(used), key=index.__getitem__)
+
+
+def _check_inputs(
+    inputs: Iterable[Value] | None, index: dict[Value, int], feedable: set[Value]
+) -> list[Value]:
+    if inputs is None:
+        return []
+    listed = list(inputs)
+    for leaf in listed:
+        if not isinstance(leaf, Value):
+            raise ReplayError(f"inputs: expected Values, got {type(leaf).__name__}")
+        if leaf not in feedable:
+            where = "a constant of" if leaf in index and not leaf._parents else "not a leaf of"
+            raise ReplayError(f"inputs: {_name(leaf)} is {where} the graph")
+    return listed
+
+
+def _compare_nodes(
+    position: int, old: Value, new: Value, old_index: dict[Value, int], new_index: dict[Value, int]
+) -> None:
+    where = f"check: node {position}"
+    if old._op != new._op:
+        raise ReplayError(
+            f"{where} was {old._op or 'a leaf'!s} when recorded and is {new._op or 'a leaf'!s} "
+            "in the fresh graph (a Python branch on data?)"
+        )
+    old_parents = [old_index[p] for p in old._parents]
+    new_parents = [new_index[p] for p in new._parents]
+    if old_parents != new_parents:
+        raise ReplayError(f"{where} ({old._op}) reads other operands in the fresh graph")
+    if old._parents:
+        if _spec_of(old) != _spec_of(new):
+            raise ReplayError(f"{where} ({old._op}) has other parameters in the fresh graph")
+        return
+    if old.kind != new.kind:
+        raise ReplayError(f"{where}: leaf kind {old.kind!r} became {new.kind!r}")
+    if old.kind == "parameter" and old is not new:
+        raise ReplayError(f"{where}: the fresh graph uses another parameter: {_name(new)}")
+    if old.kind == "constant" and not _same(old.data, new.data):
+        raise ReplayError(
+            f"{where}: constant {old.data!r} became {new.data!r}; make it a leaf Value"
+        )
+
+
+def _same(a: float, b: float) -> bool:
+    return a == b or (a != a and b != b)  # NaN equals NaN here
+
+
+def _has_negative_zero(values: list[float]) -> bool:
+    """Whether any value is -0.0 (zero-skipping would then turn it into +0.0)."""
+    zeros = filterfalse(None, values)
+    return min(map(math.copysign, repeat(1.0), zeros), default=1.0) < 0
+
+
+# ---------------------------------------------------------------------------------------
+# Compiling: one straight-line function per graph.
+
+_RULE_SPECS: dict[Rule, OpSpec] = {}
+
+
+def _spec_of(node: Value) -> tuple[OpSpec, tuple[float, ...]]:
+    """The op table entry and parameters that made ``node``."""
+    rule = node._rule
+    spec = getattr(rule, "op_spec", None)
+    if spec is not None:
+        return spec, rule.op_params  # type: ignore[union-attr]
+    if rule not in _RULE_SPECS:
+        _RULE_SPECS.update((s.rule, s) for s in OPS.values())
+    try:
+        return _RULE_SPECS[rule], ()  # type: ignore[index]
+    except KeyError:
+        raise ReplayError(
+            f"cannot record {_name(node)}: its derivative rule is not from the op table"
+        ) from None
+
+
+class _Program:
+    """Source lines and the objects they refer to, built node by node."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.names: dict[str, Any] = {"math": math, "_data": _data}
+        self._ids: dict[int, str] = {}
+
+    def ref(self, obj: Any, prefix: str) -> str:
+        """A global name in the generated code for ``obj`` (a function or a number)."""
+        key = id(obj)
+        name = self._ids.get(key)
+        if name is None:
+            name = f"{prefix}{len(self._ids)}"
+            self._ids[key] = name
+            self.names[name] = obj
+        return name
+
+
+def _compile(
+    order: list[Value],
+    index: dict[Value, int],
+    leaves: list[Value],
+    grad_leaves: list[Value],
+    output: Value,
+    watch: list[Value],
+) -> Any:
+    program = _Program()
+    lines = program.lines
+    leaf_names = ", ".join(f"v{index[leaf]}" for leaf in leaves)
+    lines.append(f"{leaf_names}, = map(_data, leaves)")
+    specs: dict[Value, tuple[OpSpec, tuple[float, ...]]] = {}
+    for node in order:
+        if node._parents:
+            specs[node] = _spec_of(node)
+            lines.append(f"v{index[node]} = {_forward_source(program, node, specs[node], index)}")
+    out = f"v{index[output]}"
+    watched = "".join(f"v{index[node]}, " for node in watch)
+    lines.append("if not backward:")
+    lines.append(f"    return {out}, ({watched})")
+    grad_names = "".join(f"G{index[leaf]}, " for leaf in grad_leaves)
+    if grad_leaves:
+        lines.append(f"{grad_names}= starts")
+    lines.extend(_backward_lines(program, order, index, specs, output))
+    results = "".join(f"g{index[leaf]}, " for leaf in grad_leaves)
+    lines.append(f"return {out}, ({watched}), ({results})")
+    source = "def replay(leaves, starts, keep_zeros, seed, backward):\n    " + "\n    ".join(lines)
+    namespace = program.names
+    exec(compile(source, "<autograd_engine.replay>", "exec"), namespace)
+    return namespace["replay"]
+
+
+def _forward_source(
+    program: _Program,
+    node: Value,
+    spec_params: tuple[OpSpec, tuple[float, ...]],
+    index: dict[Value, int],
+) -> str:
+    spec, params = spec_params
+    inputs = [f"v{index[p]}" for p in node._parents]
+    if spec.source is not None and not params:
+        return spec.source(inputs, f"v{index[node]}", "g")[0]
+    arguments = inputs + [program.ref(p, "K") for p in params]
+    return f"{program.ref(spec.forward, 'F')}({', '.join(arguments)})"
+
+
+def _backward_lines(
+    program: _Program,
+    order: list[Value],
+    index: dict[Value, int],
+    specs: dict[Value, tuple[OpSpec, tuple[float, ...]]],
+    output: Value,
+) -> list[str]:
+    """Reverse sweep as statements: each gradient is 0.0 plus its terms in sweep order."""
+    needs = _needs_grad(order)
+    touched: set[Value] = {output}
+    # backward() zeroes interior gradients and adds the seed; a leaf output accumulates.
+    lines = [f"g{index[output]} = {'0.0' if output._parents else f'G{index[output]}'} + seed"]
+    for node in reversed(order):
+        if not node._parents or not needs[node]:
+            continue
+        spec, params = specs[node]
+        i = index[node]
+        terms, call = _gradient_terms(program, node, spec, params, index)
+        targets = [(p, t) for p, t in zip(node._parents, terms, strict=True) if needs[p]]
+        block = [] if call is None else [call]
+        first = []
+        for parent, term in targets:
+            j = index[parent]
+            if parent in touched:
+                block.append(f"g{j} += {term}")
+                continue
+            touched.add(parent)
+            base = f"G{j}" if not parent._parents else "0.0"
+            block.append(f"g{j} = {base} + ({term})")
+            first.append(f"g{j} = {base} + 0.0")
+        if spec.name in _LINEAR_OPS and spec is OPS[spec.name] and len(targets) >= _SKIP_MIN_ARITY:
+            # A zero gradient with a finite output adds signed zeros only: skip the terms
+            # (unless some leaf starts at -0.0, which a +0.0 term would flip).
+            lines.append(f"if g{i} or keep_zeros or v{i} - v{i}:")
+            lines.extend(f"    {line}" for line in block)
+            if first:
+                lines.append("else:")
+                lines.extend(f"    {line}" for line in first)
+        else:
+            lines.extend(block)
+    return lines
+
+
+def _gradient_terms(
+    program: _Program, node: Value, spec: OpSpec, params: tuple[float, ...], index: dict[Value, int]
+) -> tuple[list[str], str | None]:
+    """One expression per operand, and a statement to run first (a rule call) or None."""
+    i = index[node]
+    inputs = [f"v{index[p]}" for p in node._parents]
+    if spec.source is not None and not params:
+        return list(spec.source(inputs, f"v{i}", f"g{i}")[1]), None
+    rule = program.ref(node._rule, "R")
+    call = f"r = {rule}(g{i}, v{i}, {', '.join(inputs)})"
+    return [f"r[{k}]" for k in range(len(inputs))], call
+
+
+def _needs_grad(order: list[Value]) -> dict[Value, bool]:
+    """Whether a node leads to a non-constant leaf; terms for the rest are never used."""
+    needs: dict[Value, bool] = {}
+    for node in order:
+        if node._parents:
+            needs[node] = any(needs[p] for p in node._parents)
+        else:
+            needs[node] = node.kind != "constant"
+    return needs

@@ -1,0 +1,147 @@
+"""Every fast path against the plain path it replaces, bit for bit.
+
+The engine takes shortcuts where training spends its time: fused ``dot``/``sum`` read
+``.data`` directly and accumulate without building lists, binary operators skip the
+generic dispatch, parametrised rules are shared, ops carry a float ``source`` for replay.
+Each shortcut must do the same floating-point operations in the same order as the path it
+short-circuits, so results are compared with ``float.hex`` (sign of zero included).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from autograd_engine import OPS, Value, detect_anomaly, dot, grad, no_grad, scope
+from autograd_engine import sum as vsum
+from autograd_engine.errors import AnomalyError
+from autograd_engine.value import to_float
+from tests.strategies import op_inputs
+
+finite = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
+
+
+def bits(values: list[float]) -> list[str]:
+    return [float(v).hex() for v in values]
+
+
+@st.composite
+def operands(draw: st.DrawFn, pairs: bool) -> tuple[list[Value], list[Value]]:
+    """Operand lists drawn from a small pool, so that a node often appears twice."""
+    pool = [Value(v) for v in draw(st.lists(finite, min_size=1, max_size=4))]
+    pick = st.integers(0, len(pool) - 1).map(pool.__getitem__)
+    count = draw(st.integers(1, 6))
+    first = [draw(pick) for _ in range(count)]
+    second = [draw(pick) for _ in range(count)] if pairs else []
+    return first, second
+
+
+def sweep_with(node: Value, g: float, use_rule: bool) -> list[str]:
+    """Gradients of the node's parents after one accumulation (zeroed first)."""
+    parents = node.parents
+    for p in parents:
+        p.grad = 0.0
+    spec = OPS[node.op]
+    if use_rule:
+        terms = spec.rule(g, node.data, *[p.data for p in parents])
+        for parent, term in zip(parents, terms, strict=True):
+            parent.grad += term
+    else:
+        spec.accumulate(g, parents)
+    return bits([p.grad for p in parents])
+
+
+@given(operands(pairs=True), finite)
+def test_dot_accumulate_equals_its_rule_with_repeated_operands(ops, g) -> None:
+    ws, xs = ops
+    node = dot(ws, xs)
+    assert sweep_with(node, g, use_rule=False) == sweep_with(node, g, use_rule=True)
+
+
+@given(operands(pairs=False), finite)
+def test_sum_accumulate_equals_its_rule(ops, g) -> None:
+    node = vsum(ops[0])
+    assert sweep_with(node, g, use_rule=False) == sweep_with(node, g, use_rule=True)
+
+
+@given(operands(pairs=True), st.lists(finite, min_size=1, max_size=6))
+def test_fused_forward_fast_paths_equal_the_table_forward(ops, numbers) -> None:
+    ws, xs = ops
+    fast_dot = dot(ws, xs)
+    table_dot = OPS["dot"](*ws, *xs)
+    assert bits([fast_dot.data]) == bits([table_dot.data])
+    assert fast_dot.parents == table_dot.parents
+    mixed = [*ws, *numbers]  # plain numbers take the generic path; same value
+    assert bits([vsum(mixed).data]) == bits([math.fsum([*[w.data for w in ws], *numbers])])
+
+
+@given(st.data())
+def test_backward_sweep_equals_the_rule_path_of_grad(data) -> None:
+    """backward() (unrolled arities, accumulate forms) against grad() (rules only)."""
+    values = data.draw(st.lists(st.floats(-2, 2), min_size=3, max_size=3))
+    a, b, c = (Value(v) for v in values)
+    hidden = [dot([a, b, c], [c, a, b]).tanh(), vsum([a, b, a]) * c, (a - b) / (c * c + 1)]
+    out = dot(hidden, [b, hidden[0], 2.0]) + vsum(hidden).relu()
+    out.backward()
+    assert bits([a.grad, b.grad, c.grad]) == bits(grad(out, [a, b, c]))
+
+
+@given(st.data())
+def test_op_sources_compute_what_forward_and_rule_compute(data) -> None:
+    for spec in OPS.values():
+        if spec.source is None:
+            continue
+        inputs, _ = data.draw(op_inputs(spec), label=spec.name)
+        g = data.draw(finite, label="g")
+        names = [f"x{i}" for i in range(len(inputs))]
+        forward, grads = spec.source(names, "out", "g")
+        scope_ = {"math": math, **dict(zip(names, inputs, strict=True))}
+        try:
+            want = spec.forward(*inputs)
+        except (ArithmeticError, ValueError):
+            with pytest.raises((ArithmeticError, ValueError)):
+                eval(forward, scope_)
+            continue
+        assert bits([eval(forward, scope_)]) == bits([want]), spec.name
+        rule_terms = spec.rule(g, want, *inputs)
+        scope_.update(out=want, g=g)
+        assert bits([eval(t, scope_) for t in grads]) == bits(list(rule_terms)), spec.name
+
+
+@given(finite, finite)
+def test_operator_fast_path_equals_the_table_entry(x, y) -> None:
+    a, b = Value(x), Value(y)
+    for op, fast in (("+", a + b), ("-", a - b), ("*", a * b), ("+", 2.5 + a), ("*", a * 3)):
+        plain = OPS[op](*fast.parents)
+        assert bits([fast.data]) == bits([plain.data])
+        assert fast.op == plain.op and fast.parents == plain.parents
+
+
+def test_modes_still_apply_on_the_fast_path() -> None:
+    a, b = Value(1.0), Value(2.0)
+    with scope("layer"):
+        assert (a * b).scope == "layer" and (a * b).parents == (a, b)
+    with no_grad():
+        leaf = a * b
+    assert leaf.parents == () and leaf.op == "" and leaf.data == 2.0
+    with detect_anomaly(), pytest.raises(AnomalyError):
+        Value(1e308) * Value(10.0)
+
+
+def test_bound_rules_are_shared_and_know_their_op() -> None:
+    x = Value(1.5)
+    first, second = x**2, (x + 1) ** 2
+    assert first._rule is second._rule
+    assert first._rule.op_spec is OPS["**n"] and first._rule.op_params == (2.0,)
+    assert (x**3)._rule is not first._rule
+    assert x.leaky_relu(slope=0.3)._rule.op_params == (0.3,)
+
+
+def test_value_constructor_fast_path_converts_like_to_float() -> None:
+    np = pytest.importorskip("numpy")
+    for raw in (3, True, 2.5, np.float32(0.1), np.int64(7), -0.0):
+        assert bits([Value(raw).data]) == bits([to_float(raw)])
+        assert type(Value(raw).data) is float
