@@ -53,7 +53,7 @@ def as_values(x: Any) -> list[Value]:
     """
     if isinstance(x, Value):
         return [x]
-    if isinstance(x, int | float):
+    if isinstance(x, (int, float)):  # a tuple: no union object built per call
         return [Value(x)]
     return [v if isinstance(v, Value) else Value(v) for v in x]
 
