@@ -35,7 +35,10 @@ class Module:
     Subclasses assign parameters (``Value`` or lists of them) and sub-modules (``Module``
     or lists of them) as public attributes and implement ``forward``. Calling a module
     runs ``forward`` inside ``autograd_engine.scope`` with the module's name in its
-    parent, so a drawing can group the nodes each module made.
+    parent (``"layers.0"``), so a drawing can group the nodes each module made. Scopes
+    nest, so called through the root a node's scope is the module's full ``path``, and
+    under a caller's own ``scope("model")`` it is ``"model." + path``; the root module
+    itself adds no scope.
 
     >>> from autograd_engine import Value
     >>> class Affine(Module):
