@@ -8,7 +8,6 @@ default state is ``None``, which the hot path tests for first.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import NamedTuple
 
@@ -34,14 +33,24 @@ def current_mode() -> Mode:
     return _MODE.get() or _DEFAULT
 
 
-@contextlib.contextmanager
-def _switched(**changes: object) -> Iterator[None]:
-    new = current_mode()._replace(**changes)
-    token = _MODE.set(None if new == _DEFAULT else new)
-    try:
-        yield
-    finally:
-        _MODE.reset(token)
+class _Switch:
+    """Set some fields of the mode on entry, restore the previous mode on exit.
+
+    A plain class rather than ``@contextmanager``: ``nn`` layers enter a scope on every
+    call, and a generator-based context manager costs several times more per entry.
+    """
+
+    __slots__ = ("_changes", "_token")
+
+    def __init__(self, **changes: object) -> None:
+        self._changes = changes
+
+    def __enter__(self) -> None:
+        new = (_MODE.get() or _DEFAULT)._replace(**self._changes)
+        self._token = _MODE.set(None if new == _DEFAULT else new)
+
+    def __exit__(self, *exc: object) -> None:
+        _MODE.reset(self._token)
 
 
 class no_grad(contextlib.ContextDecorator):
@@ -63,11 +72,11 @@ class no_grad(contextlib.ContextDecorator):
         return no_grad()
 
     def __enter__(self) -> None:
-        self._context = _switched(grad_enabled=False)
-        self._context.__enter__()
+        self._switch = _Switch(grad_enabled=False)
+        self._switch.__enter__()
 
     def __exit__(self, *exc: object) -> None:
-        self._context.__exit__(*exc)
+        self._switch.__exit__(*exc)
 
 
 def is_grad_enabled() -> bool:
@@ -79,12 +88,11 @@ def is_grad_enabled() -> bool:
     return current_mode().grad_enabled
 
 
-@contextlib.contextmanager
-def scope(name: str) -> Iterator[None]:
+def scope(name: str) -> _Switch:
     """Tag every Value created inside with a dotted path, for grouping in drawings.
 
     Scopes nest: ``scope("a")`` inside ``scope("model")`` tags nodes ``"model.a"``.
-    ``nn`` modules enter their own path here when called.
+    ``nn`` modules enter their own name here when called.
 
     >>> from autograd_engine import Value
     >>> with scope("layer"), scope("neuron"):
@@ -92,16 +100,27 @@ def scope(name: str) -> Iterator[None]:
     >>> y.scope
     'layer.neuron'
     """
-    outer = current_mode().scope
-    # Modules pass their full path; only bare names are joined onto the outer scope.
-    if outer and not name.startswith(outer + "."):
-        name = f"{outer}.{name}"
-    with _switched(scope=name):
-        yield
+    return _Scope(name)
 
 
-@contextlib.contextmanager
-def detect_anomaly() -> Iterator[None]:
+class _Scope(_Switch):
+    """``scope(name)``: the path is joined onto the outer one when entered, not when made."""
+
+    __slots__ = ("_name",)
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __enter__(self) -> None:
+        mode = _MODE.get() or _DEFAULT
+        outer, name = mode.scope, self._name
+        # Modules pass their full path; only bare names are joined onto the outer scope.
+        if outer and not name.startswith(outer + "."):
+            name = f"{outer}.{name}"
+        self._token = _MODE.set(mode._replace(scope=name))
+
+
+def detect_anomaly() -> _Switch:
     """Raise ``AnomalyError`` at the first NaN or infinity made in a forward or backward step.
 
     The error names the op, the node's label and its inputs, so the step that produced a
@@ -114,5 +133,4 @@ def detect_anomaly() -> Iterator[None]:
     ...
     autograd_engine.errors.AnomalyError: forward of * produced inf from inputs (1e+308, 10.0)
     """
-    with _switched(anomaly=True):
-        yield
+    return _Switch(anomaly=True)
