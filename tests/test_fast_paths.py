@@ -120,6 +120,26 @@ def test_operator_fast_path_equals_the_table_entry(x, y) -> None:
         assert fast.op == plain.op and fast.parents == plain.parents
 
 
+@given(st.floats(0.1, 10.0), st.sampled_from([2, 3, 0.5, -1.0, 2.5, 0]))
+def test_power_fast_path_equals_the_table_entry(x, n) -> None:
+    a = Value(x)
+    fast, plain = a**n, OPS["**n"](a, exponent=n)
+    assert bits([fast.data]) == bits([plain.data])
+    assert fast.op == plain.op and fast._rule is plain._rule
+    fast.backward()
+    want = a.grad
+    a.grad = 0.0
+    plain.backward()
+    assert bits([a.grad]) == bits([want])
+
+
+def test_power_fast_path_errors_name_the_op() -> None:
+    with pytest.raises(ZeroDivisionError, match=r"0\.0 \*\* -1\.0: zero cannot be raised"):
+        Value(0.0) ** -1
+    with pytest.raises(ValueError, match=r"-2\.0 \*\* 0\.5: a negative base"):
+        Value(-2.0) ** 0.5
+
+
 def test_modes_still_apply_on_the_fast_path() -> None:
     a, b = Value(1.0), Value(2.0)
     with scope("layer"):

@@ -1,0 +1,151 @@
+"""Running the workloads: micrograd's own environment, one fresh process per measurement.
+
+Each (workload, engine) pair runs in a new interpreter (``python -m benchmarks.workloads``)
+so that no engine inherits another's heap, caches or garbage-collector state; micrograd
+runs under the interpreter of ``benchmarks/results/venv-micrograd`` (git-ignored), which is
+created and filled from PyPI on first use.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "benchmarks" / "results"
+MICROGRAD_ENV = RESULTS / "venv-micrograd"
+MICROGRAD_PACKAGES = ["micrograd==0.1.0", "scikit-learn"]
+ENGINES = ("micrograd", "ours", "replay", "floor")
+W4_DEPTHS = (1_000, 10_000, 100_000, 1_000_000)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One process to run: a workload, an engine, and the workload's arguments."""
+
+    workload: str
+    engine: str
+    args: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """How progress lines name the job.
+
+        >>> Job("W4", "ours", ("--depth", "1000")).describe()
+        'W4 ours --depth 1000'
+        """
+        return " ".join([self.workload, self.engine, *self.args])
+
+
+@dataclass
+class Plan:
+    """Repeats and sizes of every workload; ``quick`` shrinks them for a smoke run."""
+
+    quick: bool = False
+    micrograd_full: bool = False
+    only: set[str] = field(default_factory=lambda: {"W1", "W2", "W3", "W4", "W5"})
+
+    def jobs(self, engines: tuple[str, ...]) -> list[Job]:
+        """Every job, micrograd's first within each workload."""
+        q = self.quick
+        table: list[Job] = []
+        if "W1" in self.only:
+            args = ("--repeats", "3" if q else "7", "--iterations", "200" if q else "500")
+            table += [Job("W1", e, args) for e in ("micrograd", "ours")]
+        if "W2" in self.only:
+            steps = ("--steps", "2" if q else "5")
+            table.append(Job("W2", "micrograd", ("--repeats", "1", *steps)))
+            for engine in ("ours", "replay", "floor"):
+                table.append(Job("W2", engine, ("--repeats", "1" if q else "3", *steps, "--full")))
+            if self.micrograd_full:
+                table.append(Job("W2", "micrograd", ("--repeats", "1", "--steps", "1", "--full")))
+        if "W3" in self.only:
+            table.append(Job("W3", "micrograd", ("--repeats", "1" if q else "3")))
+            table += [Job("W3", e, ("--repeats", "5" if q else "20")) for e in ("ours", "floor")]
+        if "W5" in self.only:
+            table += [Job("W5", e, ("--count", "100000")) for e in ("micrograd", "ours")]
+        jobs = [job for job in table if job.engine in engines]
+        if "W4" in self.only:
+            jobs += self.depth_jobs(engines)
+        return jobs
+
+    def depth_jobs(self, engines: tuple[str, ...]) -> list[Job]:
+        """W4 jobs, one per depth (the runner stops an engine at its first failure)."""
+        depths = W4_DEPTHS[:-1] if self.quick else W4_DEPTHS
+        return [
+            Job("W4", e, ("--depth", str(d)))
+            for e in ("micrograd", "ours")
+            if e in engines
+            for d in depths
+        ]
+
+
+def micrograd_python(log: Any = sys.stderr) -> Path | None:
+    """The interpreter of micrograd's environment, created on first use; None if impossible."""
+    python = MICROGRAD_ENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    stamp = MICROGRAD_ENV / ".installed"
+    if stamp.exists() and python.exists():
+        return python
+    print(f"creating {MICROGRAD_ENV.relative_to(REPO)} with {MICROGRAD_PACKAGES}", file=log)
+    try:
+        subprocess.run([sys.executable, "-m", "venv", "--clear", str(MICROGRAD_ENV)], check=True)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "--quiet", *MICROGRAD_PACKAGES], check=True
+        )
+    except (OSError, subprocess.CalledProcessError) as exc:
+        print(f"cannot install micrograd ({exc}); its columns stay empty", file=log)
+        return None
+    stamp.write_text(" ".join(MICROGRAD_PACKAGES) + "\n")
+    return python
+
+
+def run_job(job: Job, python: Path, timeout: float = 1800) -> dict[str, Any]:
+    """Run one job in a fresh interpreter and return its JSON result (or an error entry)."""
+    command = [str(python), "-m", "benchmarks.workloads", job.workload, job.engine, *job.args]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    try:
+        done = subprocess.run(
+            command, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {timeout:.0f} s"}
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines() or ["no output"]
+        return {"error": lines[-1]}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run_plan(plan: Plan, engines: tuple[str, ...], log: Any = sys.stderr) -> dict[str, Any]:
+    """Run every job of the plan; results as ``{workload: {engine: result}}``.
+
+    W4 results are keyed ``{"W4": {engine: {depth: result}}}``; an engine's deeper chains
+    are skipped once one depth fails.
+    """
+    pythons = {engine: Path(sys.executable) for engine in engines}
+    if "micrograd" in engines:
+        python = micrograd_python(log)
+        if python is None:
+            engines = tuple(e for e in engines if e != "micrograd")
+        else:
+            pythons["micrograd"] = python
+    results: dict[str, Any] = {}
+    failed: set[str] = set()
+    for job in plan.jobs(engines):
+        if job.workload == "W4" and job.engine in failed:
+            continue
+        print(f"  {job.describe()} ...", file=log, flush=True)
+        result = run_job(job, pythons[job.engine])
+        slot = results.setdefault(job.workload, {})
+        if job.workload == "W4":
+            slot.setdefault(job.engine, {})[int(job.args[1])] = result
+            if "error" in result:
+                failed.add(job.engine)
+        elif job.workload == "W2" and job.engine == "micrograd" and "--full" in job.args:
+            slot["micrograd"].update({k: v for k, v in result.items() if k.startswith("final")})
+        else:
+            slot[job.engine] = result
+    return results

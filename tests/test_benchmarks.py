@@ -1,0 +1,90 @@
+"""The benchmark suite's own correctness: the floor computes what the engine computes.
+
+The floor (``benchmarks/floor.py``) is hand-written backprop; if it were wrong, every
+"within N x of the floor" claim would be meaningless. It is checked against the engine's
+gradients here, and every workload is run once at a tiny size so the suite cannot rot.
+"""
+
+from __future__ import annotations
+
+import doctest
+import random
+
+import pytest
+
+import benchmarks.floor
+import benchmarks.report
+import benchmarks.runner
+import benchmarks.workloads
+from autograd_engine import Value
+from benchmarks import workloads
+from benchmarks.floor import init_mlp, moons_step, sum_loss_grads
+from nn import MLP
+
+
+@pytest.mark.parametrize(
+    "module", [benchmarks.floor, benchmarks.report, benchmarks.runner, benchmarks.workloads]
+)
+def test_doctests(module) -> None:
+    assert doctest.testmod(module).failed == 0
+
+
+def engine_copy(layers) -> MLP:
+    """An nn.MLP holding the floor's weights."""
+    model = MLP(len(layers[0][0][0]), [len(b) for _, b in layers], seed=0)
+    for layer, (weights, biases) in zip(model.layers, layers, strict=True):
+        for neuron, row, bias in zip(layer.neurons, weights, biases, strict=True):
+            for w, value in zip(neuron.w, row, strict=True):
+                w.data = value
+            neuron.b.data = bias
+    return model
+
+
+def test_floor_training_step_matches_the_engine() -> None:
+    random.seed(4)
+    layers = init_mlp(2, [5, 4, 1])
+    model = engine_copy(layers)
+    xs = [[random.uniform(-2, 2), random.uniform(-2, 2)] for _ in range(12)]
+    ys = [random.choice([-1.0, 1.0]) for _ in range(12)]
+    scores = [model([Value(v) for v in x]) for x in xs]
+    losses = [(1 + -y * s).relu() for y, s in zip(ys, scores, strict=True)]
+    total = sum(losses) * (1.0 / len(losses)) + 1e-4 * sum(p * p for p in model.parameters())
+    total.backward()
+    want = [p.data - 0.5 * p.grad for p in model.parameters()]
+    loss, _ = moons_step(layers, xs, ys, 0.5)
+    got = [v for weights, biases in layers for row, b in zip(weights, biases, strict=True)
+           for v in [*row, b]]  # fmt: skip
+    assert loss == pytest.approx(total.data, rel=1e-12)
+    assert got == pytest.approx(want, rel=1e-12, abs=1e-15)
+
+
+def test_floor_sum_loss_gradients_match_the_engine() -> None:
+    random.seed(5)
+    layers = init_mlp(6, [4, 3])
+    model = engine_copy(layers)
+    x = [random.uniform(-1, 1) for _ in range(6)]
+    sum(model(x)).backward()
+    grads = sum_loss_grads(layers, x)
+    got = [g for gw, gb in grads for row, b in zip(gw, gb, strict=True) for g in [*row, b]]
+    assert got == pytest.approx([p.grad for p in model.parameters()], rel=1e-12, abs=1e-15)
+
+
+def test_every_workload_runs_at_a_tiny_size() -> None:
+    assert workloads.w1("ours", repeats=1, iterations=2)["unit"] == "us/iter"
+    assert workloads.w4("ours", depth=50)["grad"] == pytest.approx(1.0001**50)
+    memory = workloads.w5("ours", count=100)
+    assert memory["per_op_node"] > 0 and memory["per_leaf"] > 0
+    assert workloads.main(["W4", "ours", "--depth", "3"]) == 0
+
+
+def test_report_checks_targets() -> None:
+    results = {
+        "W1": {"micrograd": {"min": 9.0, "median": 10.0}, "ours": {"min": 4.0, "median": 4.0}},
+        "W5": {"micrograd": {"per_leaf": 500, "per_op_node": 700},
+               "ours": {"per_leaf": 150, "per_op_node": 200}},
+    }  # fmt: skip
+    found = {t.name: t.met for t in benchmarks.report.targets(results)}
+    assert found["W1 vs micrograd"] is True
+    assert found["W5 bytes per op node vs micrograd"] is True
+    assert found["W2 dynamic vs micrograd"] is None  # not measured
+    assert "2.50×" in benchmarks.report.table(results)
