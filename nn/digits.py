@@ -9,7 +9,7 @@ network is trained on. scikit-learn is imported only when the data is asked for.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 Examples = list[list[float]]
@@ -98,16 +98,3 @@ def one_hot_all(labels: Iterable[int], classes: int = 10) -> Examples:
     [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
     """
     return [one_hot(label, classes) for label in labels]
-
-
-def argmax(scores: Sequence[Any]) -> int:
-    """Index of the largest score (the first one on ties): the predicted class.
-
-    Works on floats and on Values (which compare by ``data``).
-
-    >>> argmax([0.1, 0.7, 0.2]), argmax([0.5, 0.5])
-    (1, 0)
-    """
-    if not scores:
-        raise ValueError("argmax of an empty sequence")
-    return max(range(len(scores)), key=scores.__getitem__)
