@@ -38,24 +38,31 @@ from autograd_engine.ops import (
     sum as sum,  # re-exported on purpose; see the module docstring
 )
 from autograd_engine.replay import ReplayError, Tape, record
+from autograd_engine.stepper import Frame, backward_steps
 from autograd_engine.value import Value, constant, local_derivatives
+from autograd_engine.viz import draw_dot, draw_graph, focus, rendering_backend
 
 __all__ = [
     "OPS",
     "AnomalyError",
+    "Frame",
     "GradCheckError",
     "GradCheckReport",
     "OpSpec",
     "ReplayError",
     "Tape",
     "Value",
+    "backward_steps",
     "check_grad",
     "constant",
     "cos",
     "detect_anomaly",
     "dot",
+    "draw_dot",
+    "draw_graph",
     "edges",
     "exp",
+    "focus",
     "grad",
     "is_grad_enabled",
     "leaky_relu",
@@ -65,6 +72,7 @@ __all__ = [
     "reachable",
     "record",
     "relu",
+    "rendering_backend",
     "scope",
     "sigmoid",
     "sin",

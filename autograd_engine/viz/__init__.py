@@ -1,0 +1,37 @@
+"""Drawing computation graphs: DOT text, SVG through Graphviz, Jupyter display.
+
+``draw_graph`` (also ``draw_dot``, micrograd's name) returns a ``Graph``; ``focus`` draws
+one node's neighbourhood; ``rendering_backend`` says which Graphviz renders. The modules:
+
+- ``labels``         number format, escaping, colours by role
+- ``layout_budget``  what to draw: scope clusters, collapsing, the node budget, focus
+- ``dot_builder``    DOT text for a plan, with deterministic node names
+- ``backends``       system ``dot`` or in-process Graphviz from ``pygraphviz``
+- ``display``        ``draw_graph`` and the ``Graph`` object
+
+Importing this package needs only the standard library; Graphviz is loaded on first render.
+
+>>> from autograd_engine import Value, draw_graph
+>>> a = Value(2.0, label="a")
+>>> graph = draw_graph((a * a).tanh())
+>>> graph.source.count("shape=record"), graph.source.count("shape=ellipse")
+(3, 2)
+"""
+
+from autograd_engine.viz.backends import (
+    BackendUnavailableError,
+    RenderingBackend,
+    rendering_backend,
+)
+from autograd_engine.viz.display import DEFAULT_MAX_NODES, Graph, draw_dot, draw_graph, focus
+
+__all__ = [
+    "DEFAULT_MAX_NODES",
+    "BackendUnavailableError",
+    "Graph",
+    "RenderingBackend",
+    "draw_dot",
+    "draw_graph",
+    "focus",
+    "rendering_backend",
+]

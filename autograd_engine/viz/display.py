@@ -1,0 +1,224 @@
+"""``draw_graph`` and the ``Graph`` it returns: DOT text, SVG, files, Jupyter display.
+
+The picture is computed in three steps, each in its own module: ``layout_budget`` decides
+what to draw (clusters, collapse, budget, focus), ``dot_builder`` writes DOT text, and
+``backends`` hands it to Graphviz. Only the last needs a library, and only when a
+picture, not text, is asked for: ``.source`` works with the standard library alone.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Collection, Iterable, Mapping
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from autograd_engine.value import Value
+from autograd_engine.viz.backends import FORMATS, render
+from autograd_engine.viz.dot_builder import DotDocument, DotOptions, build_dot
+from autograd_engine.viz.layout_budget import Plan, plan_drawing
+
+# Graphviz lays out about this many Values (each with its op node) in a second on a
+# laptop core; the budget test and the report in the docs measure it.
+DEFAULT_MAX_NODES = 250
+
+
+class Graph:
+    """A drawn computation graph: ``.source`` (DOT), ``.svg()``, ``.save()``, ``.digraph``.
+
+    In Jupyter it displays itself as SVG. The counts say what the budget did:
+    ``total_values`` in the graph, ``drawn_values`` drawn one by one, ``collapsed``
+    clusters drawn as one node, ``omitted_values`` left out.
+
+    >>> from autograd_engine import Value
+    >>> x = Value(3.0, label="x")
+    >>> graph = draw_graph(x * x)
+    >>> graph
+    <Graph: 2 of 2 values drawn, 0 clusters collapsed, 0 values omitted>
+    >>> print([line for line in graph.source.splitlines() if "->" in line][0])
+    \tv0 -> v1op
+    """
+
+    def __init__(self, document: DotDocument, plan: Plan) -> None:
+        self._document = document
+        self._plan = plan
+        self._svg: str | None = None
+        self.total_values = plan.total
+        self.drawn_values = plan.drawn_values
+        self.collapsed = len(plan.summaries)
+        self.omitted_values = plan.omitted + plan.total - plan.considered
+
+    def __repr__(self) -> str:
+        return (
+            f"<Graph: {self.drawn_values} of {self.total_values} values drawn, "
+            f"{self.collapsed} clusters collapsed, {self.omitted_values} values omitted>"
+        )
+
+    @cached_property
+    def source(self) -> str:
+        """The DOT text; the same expression always gives the same bytes."""
+        return self._document.source
+
+    def pipe(self, format: str = "svg") -> bytes:
+        """The picture as bytes in ``format`` (``"svg"``, ``"png"`` or ``"pdf"``)."""
+        return render(self.source, format)
+
+    def svg(self) -> str:
+        """The picture as SVG text (rendered once, then cached)."""
+        if self._svg is None:
+            self._svg = self.pipe("svg").decode("utf-8")
+        return self._svg
+
+    def _repr_svg_(self) -> str:
+        """Jupyter's hook: notebooks show the graph inline as SVG."""
+        return self.svg()
+
+    def save(self, path: str | os.PathLike[str], format: str | None = None) -> Path:
+        """Write the picture; the format comes from the suffix (.svg .png .pdf .dot .gv).
+
+        The file is written atomically: a temporary file beside it, then ``os.replace``.
+
+        Returns:
+            The path written.
+        """
+        target = Path(path)
+        kind = (format or target.suffix.lstrip(".")).lower()
+        if kind in ("dot", "gv"):
+            data = self.source.encode("utf-8")
+        elif kind in FORMATS:
+            data = self.svg().encode("utf-8") if kind == "svg" else self.pipe(kind)
+        else:
+            raise ValueError(
+                f"save({str(target)!r}): unknown format {kind!r}; use .svg, .png, .pdf or .dot"
+            )
+        handle, temporary = tempfile.mkstemp(dir=target.parent or ".", prefix=target.name + ".")
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(data)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        return target
+
+    @cached_property
+    def digraph(self) -> Any:
+        """The drawing as a ``graphviz.Digraph`` (its source is exactly ``.source``)."""
+        try:
+            import graphviz
+        except ImportError as exc:
+            raise ImportError(
+                "Graph.digraph needs the graphviz package: pip install graphviz "
+                "(or the draw extra: pip install 'autograd-engine[draw]')"
+            ) from exc
+        doc = self._document
+        return graphviz.Digraph(
+            graph_attr=dict(doc.graph_attr),
+            node_attr=dict(doc.node_attr),
+            edge_attr=dict(doc.edge_attr),
+            body=list(doc.body),
+        )
+
+
+def draw_graph(
+    roots: Value | Iterable[Value],
+    *,
+    rankdir: str = "LR",
+    show_grad: bool = True,
+    edge_labels: bool = False,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
+    legend: bool = False,
+    focus: Value | None = None,
+    depth: int = 2,
+    title: str | None = None,
+    highlight: Collection[Value] = (),
+    grads: Mapping[Value, float] | None = None,
+) -> Graph:
+    """Draw the computation graph of one root or several.
+
+    Args:
+        roots: the output Value(s); each is drawn with the output colour.
+        rankdir: direction of the flow: ``"LR"``, ``"RL"``, ``"TB"`` or ``"BT"``.
+        show_grad: show each Value's ``grad`` field.
+        edge_labels: label each edge with its local derivative d(out)/d(input) and the
+            contribution ``out.grad * local`` it passed back.
+        max_nodes: the most Values drawn one by one; above it clusters collapse, then only
+            the part nearest the roots is kept. ``None`` draws everything.
+        legend: add a table naming the colours used.
+        focus: draw only the Values within ``depth`` hops of this node.
+        depth: the neighbourhood size for ``focus``.
+        title: a caption at the top of the picture.
+        highlight: Values drawn with a red outline.
+        grads: gradients to show instead of ``.grad`` (the step-through frames use this).
+
+    >>> from autograd_engine import Value
+    >>> x = Value(3.0, label="x")
+    >>> y = x * x
+    >>> y.backward()
+    >>> graph = draw_graph(y, edge_labels=True)
+    >>> print(graph.source.splitlines()[4])
+    \tv0 [fillcolor="#a5d8ff" label="{ x | data 3.0000 | grad 6.0000 }" shape=record]
+    >>> [line.split("[")[1] for line in graph.source.splitlines() if "v0 ->" in line][0]
+    'label="local 3.0000\\\\ngrad += 1.0000 × 3.0000 = 3.0000"]'
+    """
+    root_list = _as_roots(roots)
+    if max_nodes is not None and (not isinstance(max_nodes, int) or max_nodes < 1):
+        raise ValueError(f"draw_graph: max_nodes must be a positive int or None, got {max_nodes!r}")
+    if not isinstance(depth, int) or depth < 0:
+        raise ValueError(f"draw_graph: depth must be a non-negative int, got {depth!r}")
+    if focus is not None and not isinstance(focus, Value):
+        raise TypeError(f"draw_graph: focus must be a Value, got {type(focus).__name__}")
+    plan = plan_drawing(
+        root_list, max_nodes=max_nodes, focus=focus, depth=depth, edge_labels=edge_labels is True
+    )
+    marked = tuple(highlight) + ((focus,) if focus is not None else ())
+    options = DotOptions(rankdir, show_grad, edge_labels, legend, marked, grads, title)
+    return Graph(build_dot(plan, options), plan)
+
+
+def draw_dot(roots: Value | Iterable[Value], **options: Any) -> Graph:
+    """micrograd's name for ``draw_graph``; takes the same options.
+
+    >>> from autograd_engine import Value
+    >>> draw_dot(Value(1.0) + 2).drawn_values
+    3
+    """
+    return draw_graph(roots, **options)
+
+
+def focus(
+    node: Value, depth: int = 2, *, root: Value | Iterable[Value] | None = None, **options: Any
+) -> Graph:
+    """Draw only the Values within ``depth`` hops of ``node``.
+
+    Without ``root`` only what ``node`` was computed from is known, so the picture shows
+    its inputs; pass the graph's ``root`` to also see where ``node`` flows, e.g. every
+    contribution a weight makes to a loss.
+
+    >>> from autograd_engine import Value
+    >>> w = Value(0.5, label="w")
+    >>> loss = ((w * 2).tanh() + 1) ** 2
+    >>> focus(w, depth=1, root=loss).drawn_values  # w and the product it feeds
+    2
+    """
+    return draw_graph(node if root is None else root, focus=node, depth=depth, **options)
+
+
+def _as_roots(roots: Value | Iterable[Value]) -> list[Value]:
+    """One root or several, checked to be Values."""
+    if isinstance(roots, Value):
+        return [roots]
+    try:
+        items = list(roots)
+    except TypeError:
+        raise TypeError(
+            f"draw_graph: expected a Value or an iterable of Values, got {type(roots).__name__}"
+        ) from None
+    if not items:
+        raise ValueError("draw_graph: no root given; pass a Value or a list of Values")
+    for item in items:
+        if not isinstance(item, Value):
+            raise TypeError(f"draw_graph: roots must be Values, got {type(item).__name__}")
+    return items

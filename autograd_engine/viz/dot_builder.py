@@ -1,0 +1,251 @@
+"""DOT text for a planned drawing: one record per Value, one small node per op, clusters.
+
+Node names come from topological position (``v7`` is the 8th Value of the graph, ``v7op``
+the op that made it, ``s7`` a collapsed cluster whose first member is ``v7``), never from
+``id()``, so the same expression always gives byte-identical text. The text is laid out
+the way the ``graphviz`` package writes a ``Digraph`` (default attributes in ``graph``,
+``node`` and ``edge`` statements, then a tab-indented body), so ``Graph.digraph`` built
+from the same pieces has exactly this source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+
+from autograd_engine.value import Value, local_derivatives
+from autograd_engine.viz import labels
+from autograd_engine.viz.clusters import Summary
+from autograd_engine.viz.labels import attributes
+from autograd_engine.viz.layout_budget import Plan, Unit
+
+RANKDIRS = ("LR", "RL", "TB", "BT")
+
+
+@dataclass(frozen=True)
+class DotOptions:
+    """How to draw: the knobs of ``draw_graph`` that do not change *what* is drawn.
+
+    ``edge_labels`` is True/False or the set of nodes whose input edges get labels (the
+    step-through frames label only the node being processed). ``grads`` overrides
+    ``.grad`` per node (frames show gradients as they were at their step).
+    """
+
+    rankdir: str = "LR"
+    show_grad: bool = True
+    edge_labels: bool | Collection[Value] = False
+    legend: bool = False
+    highlight: Collection[Value] = ()
+    grads: Mapping[Value, float] | None = None
+    title: str | None = None
+
+
+@dataclass
+class DotDocument:
+    """DOT as its parts (default attributes and body lines) and as one text."""
+
+    graph_attr: dict[str, str]
+    node_attr: dict[str, str]
+    edge_attr: dict[str, str]
+    body: list[str] = field(default_factory=list)
+
+    @property
+    def source(self) -> str:
+        """The full DOT text."""
+        head = [
+            f"\t{kind} [{attributes(attrs)}]\n"
+            for kind, attrs in (
+                ("graph", self.graph_attr),
+                ("node", self.node_attr),
+                ("edge", self.edge_attr),
+            )
+            if attrs
+        ]
+        return "digraph {\n" + "".join(head) + "".join(self.body) + "}\n"
+
+
+def build_dot(plan: Plan, options: DotOptions) -> DotDocument:
+    """Write the DOT document for ``plan``.
+
+    >>> from autograd_engine import Value
+    >>> from autograd_engine.viz.layout_budget import plan_drawing
+    >>> x = Value(3.0, label="x")
+    >>> doc = build_dot(plan_drawing([x * x], max_nodes=None), DotOptions())
+    >>> print("".join(line for line in doc.body if "->" in line), end="")
+    \tv0 -> v1op
+    \tv0 -> v1op
+    \tv1op -> v1
+    """
+    if options.rankdir not in RANKDIRS:
+        raise ValueError(f"draw_graph: rankdir must be one of {RANKDIRS}, got {options.rankdir!r}")
+    writer = _Writer(plan, options)
+    doc = DotDocument(_graph_attr(plan, options), _NODE_ATTR.copy(), _EDGE_ATTR.copy())
+    doc.body = writer.body()
+    return doc
+
+
+_NODE_ATTR = {"fontname": labels.FONT, "fontsize": "10", "height": "0.3", "style": "filled"}
+_EDGE_ATTR = {"arrowsize": "0.6", "color": "#495057", "fontname": labels.FONT, "fontsize": "9"}
+
+
+def _graph_attr(plan: Plan, options: DotOptions) -> dict[str, str]:
+    attrs = {
+        "fontname": labels.FONT,
+        "fontsize": "11",
+        "nodesep": "0.2",
+        "rankdir": options.rankdir,
+        "ranksep": "0.3",
+    }
+    notes = [labels.escape_text(options.title)] if options.title else []
+    if plan.considered < plan.total:
+        notes.append(f"{plan.considered} of {plan.total} values near the focus node")
+    if plan.omitted:
+        notes.append(
+            f"{plan.omitted} of {plan.considered} values not drawn (farthest from the "
+            "output); draw a part with focus= or raise max_nodes"
+        )
+    if notes:
+        attrs.update(label=r"\l".join(notes) + r"\l", labelloc="t", labeljust="l")
+    return attrs
+
+
+class _Writer:
+    """Walks a plan once and writes node, cluster and edge statements."""
+
+    def __init__(self, plan: Plan, options: DotOptions) -> None:
+        self.plan = plan
+        self.options = options
+        self.outputs = frozenset(plan.roots)
+        self.highlight = frozenset(options.highlight)
+        self.horizontal = options.rankdir in ("LR", "RL")
+        self.grads = options.grads
+        self.roles_used: dict[str, None] = {}
+        self._local: dict[Value, tuple[float, ...] | None] = {}
+
+    def name(self, unit: Unit) -> str:
+        if isinstance(unit, Summary):
+            return f"s{unit.position}"
+        return f"v{self.plan.index[unit]}"
+
+    def grad(self, node: Value) -> float:
+        return node.grad if self.grads is None else self.grads.get(node, node.grad)
+
+    def body(self) -> list[str]:
+        members: dict[str | None, list[Unit]] = {}
+        for unit in self.plan.units:
+            members.setdefault(self.plan.cluster_of[unit], []).append(unit)
+        children: dict[str | None, list[str]] = {}
+        for path in sorted(self.plan.cluster_parent, key=self._cluster_keys(members).get):
+            children.setdefault(self.plan.cluster_parent[path], []).append(path)
+        lines: list[str] = []
+        number = 0
+        # Clusters first, each with its nodes and nested clusters: an explicit stack keeps
+        # the nesting without recursion.
+        stack: list[tuple[str, int] | str] = [(p, 1) for p in reversed(children.get(None, []))]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str):
+                lines.append(item)
+                continue
+            path, level = item
+            indent = "\t" * level
+            lines.append(f"{indent}subgraph cluster_{number} {{\n")
+            number += 1
+            lines.append(f"{indent}\t{attributes(_cluster_attr(path))}\n")
+            for unit in members.get(path, []):
+                lines.extend(indent + "\t" + line for line in self.nodes(unit))
+            stack.append(f"{indent}}}\n")
+            stack.extend((p, level + 1) for p in reversed(children.get(path, [])))
+        for unit in members.get(None, []):
+            lines.extend("\t" + line for line in self.nodes(unit))
+        if self.options.legend:
+            roles = [r for r in labels.ROLE_COLOURS if r in self.roles_used]
+            legend = labels.legend_label(roles, bool(self.plan.summaries))
+            lines.append(f"\tlegend [label={legend} shape=plaintext style=solid]\n")
+        lines.extend(self.edges())
+        return lines
+
+    def nodes(self, unit: Unit) -> list[str]:
+        hidden = self.plan.hidden_inputs.get(unit, 0)
+        if isinstance(unit, Summary):
+            text = labels.escape_text(unit.text())
+            text += rf"\n+{hidden} inputs not drawn" if hidden else ""
+            attrs = {"label": text, "shape": "box", "style": "filled,rounded"}
+            attrs["fillcolor"] = labels.SUMMARY_COLOUR
+            return [f"{self.name(unit)} [{attributes(attrs)}]\n"]
+        name = self.name(unit)
+        role = labels.role(unit, self.outputs)
+        self.roles_used[role] = None
+        record = labels.value_record(
+            unit, self.grad(unit), show_grad=self.options.show_grad, horizontal=self.horizontal
+        )
+        attrs = {"fillcolor": labels.ROLE_COLOURS[role], "label": record, "shape": "record"}
+        if role == "output":
+            attrs["penwidth"] = "2"
+        if unit in self.highlight:
+            attrs.update(color=labels.HIGHLIGHT_COLOUR, penwidth="3")
+        lines = [f"{name} [{attributes(attrs)}]\n"]
+        if unit.op:
+            op = labels.escape_text(unit.op)
+            op_attrs = {"fillcolor": labels.OP_COLOUR, "label": op, "shape": "ellipse"}
+            op_attrs.update(fontsize="9", height="0.25", margin="0.03,0.01", width="0.3")
+            if hidden:  # some inputs are left out of the picture: say how many
+                op_attrs.update(label=rf"{op}\n+{hidden} not drawn", style="filled,dashed")
+            if unit in self.highlight:
+                op_attrs.update(color=labels.HIGHLIGHT_COLOUR, penwidth="2")
+            lines.append(f"{name}op [{attributes(op_attrs)}]\n")
+        return lines
+
+    def edges(self) -> list[str]:
+        lines = []
+        for source, target, operand in self.plan.edges:
+            head = self.name(target) + ("op" if isinstance(target, Value) else "")
+            attrs = {}
+            if operand is not None and self._labelled(target):
+                local = self.local(target)
+                value = None if local is None else local[operand]
+                attrs["label"] = labels.edge_text(
+                    value, self.grad(target), show_grad=self.options.show_grad
+                )
+            suffix = f" [{attributes(attrs)}]" if attrs else ""
+            lines.append(f"\t{self.name(source)} -> {head}{suffix}\n")
+        for unit in self.plan.units:
+            if isinstance(unit, Value) and unit.op:
+                lines.append(f"\t{self.name(unit)}op -> {self.name(unit)}\n")
+        return lines
+
+    def _labelled(self, target: Unit) -> bool:
+        wanted = self.options.edge_labels
+        if isinstance(wanted, bool):
+            return wanted
+        return target in wanted
+
+    def _cluster_keys(self, members: dict[str | None, list[Unit]]) -> dict[str, tuple[int, str]]:
+        """Sort key per cluster: the position of the first unit drawn in it or below it."""
+        first: dict[str, int] = {}
+        for path, units in members.items():
+            unit = units[0]
+            position = unit.position if isinstance(unit, Summary) else self.plan.index[unit]
+            up = path
+            while up is not None:
+                first[up] = min(first.get(up, position), position)
+                up = self.plan.cluster_parent[up]
+        return {path: (first.get(path, 0), path) for path in self.plan.cluster_parent}
+
+    def local(self, node: Value) -> tuple[float, ...] | None:
+        """Local derivatives of ``node``'s inputs, or None where they are undefined."""
+        if node not in self._local:
+            try:
+                self._local[node] = local_derivatives(node)
+            except (ArithmeticError, ValueError):
+                self._local[node] = None  # e.g. sqrt at 0: the picture says "undefined"
+        return self._local[node]
+
+
+def _cluster_attr(path: str) -> dict[str, str]:
+    return {
+        "color": labels.CLUSTER_COLOUR,
+        "fontcolor": labels.CLUSTER_COLOUR,
+        "label": labels.escape_text(path),
+        "style": "dashed,rounded",
+    }

@@ -1,0 +1,275 @@
+"""Deciding what a drawing shows within a budget: collapsing, cutting, focusing.
+
+Graphviz needs seconds for a few hundred tangled nodes and minutes beyond, while one
+training step of a small MLP makes tens of thousands of Values. ``plan_drawing`` picks the
+*units* to draw (single Values, or collapsed clusters) before any DOT is written, in time
+linear in the graph:
+
+1. ``focus`` keeps only the Values within ``depth`` hops of one node (both directions).
+2. The plan fits when it has at most ``max_nodes`` units and its estimated layout cost
+   (``layout_cost``: nodes, edges and the virtual nodes ``dot`` adds for long edges) is at
+   most ``COST_PER_NODE * max_nodes``. Until it fits, clusters collapse into summaries,
+   deepest level first (``clusters.py``). Roots and the focus node always stay visible.
+3. Still too big: a breadth-first walk from the roots (or the focus node) orders the
+   units by nearness, following at most ``WIDE_INPUTS`` inputs of each, and the longest
+   prefix of that order that fits is drawn. The plan counts what was left out.
+
+Everything is ordered by topological position, so plans are deterministic.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from autograd_engine.graph import topological_order
+from autograd_engine.value import Value
+from autograd_engine.viz import clusters
+from autograd_engine.viz.clusters import Summary
+
+Unit = Value | Summary
+Edge = tuple[Unit, Unit, int | None]  # (source, target, operand index; None for summaries)
+
+# Layout cost allowed per unit of ``max_nodes``: about one second of ``dot`` at the default.
+COST_PER_NODE = 6
+# When the budget cuts the graph, a Value leads the walk to this many of its inputs, a
+# collapsed cluster (already a summary of many) to more.
+WIDE_INPUTS = 8
+SUMMARY_INPUTS = 32
+
+
+@dataclass
+class Plan:
+    """What to draw. ``units`` are in topological order; ``index`` names every Value."""
+
+    roots: list[Value]
+    index: dict[Value, int]
+    units: list[Unit]
+    cluster_of: dict[Unit, str | None]  # the (uncollapsed) cluster a unit sits in
+    cluster_parent: dict[str, str | None]  # enclosing cluster of each drawn cluster
+    edges: list[Edge]
+    hidden_inputs: dict[Unit, int]  # distinct inputs of a unit that are not drawn
+    total: int  # Values reachable from the roots
+    considered: int  # Values inside the focus neighbourhood (== total without focus)
+    omitted: int  # Values of ``considered`` neither drawn nor inside a drawn summary
+
+    @property
+    def drawn_values(self) -> int:
+        """Values drawn one by one (a summary is not counted here)."""
+        return sum(1 for unit in self.units if isinstance(unit, Value))
+
+    @property
+    def summaries(self) -> list[Summary]:
+        """The collapsed clusters that are drawn."""
+        return [unit for unit in self.units if isinstance(unit, Summary)]
+
+
+def plan_drawing(
+    roots: Sequence[Value],
+    *,
+    max_nodes: int | None,
+    focus: Value | None = None,
+    depth: int = 2,
+    edge_labels: bool = False,
+) -> Plan:
+    """Choose the units, clusters and edges of a drawing of ``roots``.
+
+    >>> from autograd_engine import Value, scope
+    >>> x = Value(2.0, label="x")
+    >>> with scope("block"):
+    ...     y = (x * 3).relu()
+    >>> plan = plan_drawing([y + 1], max_nodes=3)  # x, used only in the block, joins it
+    >>> [u.label or u.op if isinstance(u, Value) else u.text() for u in plan.units]
+    ['block: *, relu; 4 values', '', '+']
+    """
+    order = topological_order(roots)
+    index = {node: i for i, node in enumerate(order)}
+    universe = order if focus is None else _neighbourhood(order, index, focus, depth)
+    inside = None if focus is None else set(universe)
+    pinned = set(roots) | ({focus} if focus is not None else set())
+    home = clusters.cluster_homes(universe, inside)
+    parent_of = clusters.cluster_tree(set(home.values()))
+    limit = None if max_nodes is None else COST_PER_NODE * max_nodes
+    levels = sorted(set(clusters.depths(parent_of).values()), reverse=True)
+    absorbed: dict[Value, Summary] = {}
+    top_of: dict[str, str] = {}
+    units: list[Unit] = list(universe)
+    for level in [None, *levels]:
+        if level is not None:
+            absorbed, summaries, top_of = clusters.collapse(
+                universe, home, parent_of, pinned, index, level
+            )
+            units = [node for node in universe if node not in absorbed]
+            units += summaries
+        if max_nodes is None:
+            break
+        if len(units) <= max_nodes:
+            edges, _ = _edges(units, absorbed, inside)
+            if layout_cost(units, edges, edge_labels) <= limit:
+                break
+    else:
+        starts = [focus] if focus is not None else list(roots)
+        units = _nearest(starts, absorbed, inside, max_nodes, limit, edge_labels, index)
+    units.sort(key=lambda u: _position(u, index))
+    edges, hidden = _edges(units, absorbed, inside)
+    for node in pinned:  # a pinned node of a collapsed cluster sits beside its summary
+        if home.get(node) in top_of:
+            home[node] = parent_of[top_of[home[node]]]  # type: ignore[assignment]
+    cluster_of = {u: home.get(u) if isinstance(u, Value) else parent_of[u.path] for u in units}
+    shown = sum(u.size if isinstance(u, Summary) else 1 for u in units)
+    return Plan(
+        roots=[r for r in roots if r in set(units)],
+        index=index,
+        units=units,
+        cluster_of=cluster_of,
+        cluster_parent=clusters.drawn_clusters(cluster_of.values(), parent_of),
+        edges=edges,
+        hidden_inputs=hidden,
+        total=len(order),
+        considered=len(universe),
+        omitted=len(universe) - shown,
+    )
+
+
+def layout_cost(units: Sequence[Unit], edges: Sequence[Edge], edge_labels: bool) -> int:
+    """An estimate of Graphviz's work: nodes, edges and the virtual nodes of long edges.
+
+    ``dot`` splits an edge spanning k ranks into k - 1 virtual nodes, and edge labels
+    double the ranks; its time grows with that total (faster than linearly), not with the
+    node count alone. Ranks are estimated as ``dot`` assigns them: interior nodes by
+    longest path from their inputs, leaves pulled next to their nearest consumer.
+
+    >>> from autograd_engine import Value
+    >>> x = Value(1.0)
+    >>> y = x * x
+    >>> layout_cost([x, y], [(x, y, 0), (x, y, 1)], edge_labels=False)  # 3 nodes, 3 edges
+    6
+    """
+    inputs: dict[Unit, list[Unit]] = {}
+    for source, target, _ in edges:
+        inputs.setdefault(target, []).append(source)
+    rank: dict[Unit, int] = {}
+    for unit in units:  # topological, except around summaries (back edges are skipped)
+        ranked = [rank[s] for s in inputs.get(unit, ()) if s in rank]
+        rank[unit] = max(ranked) + 2 if ranked else 0  # +2: the op node sits between
+    nearest: dict[Unit, int] = {}
+    for source, target, _ in edges:
+        if source not in inputs:  # a leaf: ``dot`` ranks it just before its first use
+            nearest[source] = min(nearest.get(source, rank[target]), rank[target])
+    for leaf, first in nearest.items():
+        rank[leaf] = first - 2
+    stretch = 2 if edge_labels else 1
+    virtual = sum(max(0, abs(rank[t] - rank[s]) - 2) for s, t, _ in edges if s in rank)
+    ops = sum(1 for u in units if isinstance(u, Value) and u.op)
+    return len(units) + 2 * ops + len(edges) + stretch * (virtual + len(edges) * edge_labels)
+
+
+def _position(unit: Unit, index: dict[Value, int]) -> int:
+    """Topological position of a unit: a summary sits where its first member does."""
+    return index[unit] if isinstance(unit, Value) else unit.position
+
+
+def _neighbourhood(
+    order: list[Value], index: dict[Value, int], centre: Value, depth: int
+) -> list[Value]:
+    """Values within ``depth`` hops of ``centre``, following edges both ways."""
+    if centre not in index:
+        raise ValueError(
+            f"focus node {centre!r} is not part of the graph drawn from the given root(s)"
+        )
+    children: dict[Value, list[Value]] = {}
+    for node in order:
+        for parent in node.parents:
+            children.setdefault(parent, []).append(node)
+    distance = {centre: 0}
+    queue = deque([centre])
+    while queue:
+        node = queue.popleft()
+        if distance[node] == depth:
+            continue
+        for other in (*node.parents, *children.get(node, ())):
+            if other not in distance:
+                distance[other] = distance[node] + 1
+                queue.append(other)
+    return sorted(distance, key=index.__getitem__)
+
+
+def _unit_inputs(unit: Unit, absorbed: dict[Value, Summary]):
+    """``(source unit, parent Value, operand index or None)`` for each edge into ``unit``."""
+    if isinstance(unit, Value):
+        for i, parent in enumerate(unit.parents):
+            yield absorbed.get(parent, parent), parent, i
+        return
+    for member in unit.members:
+        for parent in member.parents:
+            source = absorbed.get(parent, parent)
+            if source is not unit:
+                yield source, parent, None
+
+
+def _edges(units, absorbed, inside) -> tuple[list[Edge], dict[Unit, int]]:
+    """Edges between ``units`` (a repeated operand stays two edges; edges of summaries are
+    merged) and, per unit, how many distinct inputs are not drawn."""
+    kept = set(units)
+    edges: dict[Edge, None] = {}
+    hidden: dict[Unit, set[Unit]] = {}
+    for unit in units:
+        for source, parent, operand in _unit_inputs(unit, absorbed):
+            if source in kept and (inside is None or parent in inside):
+                edges[source, unit, None if isinstance(source, Summary) else operand] = None
+            else:
+                hidden.setdefault(unit, set()).add(source)
+    return list(edges), {unit: len(sources) for unit, sources in hidden.items()}
+
+
+def _nearest(starts, absorbed, inside, max_nodes, limit, edge_labels, index) -> list[Unit]:
+    """The longest prefix of a walk from ``starts`` that fits ``max_nodes`` and ``limit``.
+
+    A Value leads the walk to at most ``WIDE_INPUTS`` of its inputs (the first, in operand
+    order; ``SUMMARY_INPUTS`` for a summary): a sum over a hundred samples then shows a
+    few of them in full depth instead of a hundred stubs one level deep.
+    """
+    walk = dict.fromkeys(absorbed.get(s, s) for s in starts)
+    inputs: dict[Unit, list[tuple[Unit, int | None]]] = {}
+    queue = deque(walk)
+    while queue and len(walk) < max_nodes:
+        unit = queue.popleft()
+        inputs[unit] = _input_list(unit, absorbed, inside)
+        width = WIDE_INPUTS if isinstance(unit, Value) else SUMMARY_INPUTS
+        for source in dict.fromkeys(source for source, _ in inputs[unit]):
+            if width == 0 or len(walk) == max_nodes:
+                break
+            width -= 1
+            if source not in walk:
+                walk[source] = None
+                queue.append(source)
+    order = list(walk)
+    for unit in order:  # units reached but not expanded still have edges to the others
+        if unit not in inputs:
+            inputs[unit] = _input_list(unit, absorbed, inside)
+
+    def cost(count: int) -> int:
+        prefix = sorted(order[:count], key=lambda u: _position(u, index))
+        kept = set(prefix)
+        edges = [(s, u, i) for u in prefix for s, i in inputs[u] if s in kept]
+        return layout_cost(prefix, edges, edge_labels)
+
+    low, high = len(starts), len(order)  # the roots are always drawn
+    while low < high:  # the largest prefix whose cost fits (cost grows with the prefix)
+        middle = (low + high + 1) // 2
+        if cost(middle) <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    return order[:low]
+
+
+def _input_list(unit: Unit, absorbed, inside) -> list[tuple[Unit, int | None]]:
+    """The edges into ``unit`` as ``(source, operand)``; a summary's are merged."""
+    found: dict[tuple[Unit, int | None], None] = {}
+    for source, parent, operand in _unit_inputs(unit, absorbed):
+        if inside is None or parent in inside:
+            merged = isinstance(unit, Summary) or isinstance(source, Summary)
+            found[source, None if merged else operand] = None
+    return list(found)
