@@ -1,0 +1,207 @@
+"""Large graphs: scope clusters, collapsing them, the node budget, focus.
+
+``training_step`` imitates an ``nn`` MLP with the engine alone (neurons enter
+``scope(path)`` when called, weights are ``kind="parameter"`` with dotted labels), so these
+tests do not depend on the ``nn`` package; one test also draws a real ``nn.MLP`` step.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+import autograd_engine as ag
+from autograd_engine import Value, draw_graph, focus, scope, topological_order
+from autograd_engine.viz import DEFAULT_MAX_NODES
+from autograd_engine.viz.layout_budget import COST_PER_NODE, layout_cost, plan_drawing
+
+SUMMARY = re.compile(r"layers\.\d\.neurons\.\d+: dot, \+(, relu)?; \d+ values")
+
+
+def make_mlp(sizes: list[int], seed: int = 0) -> list[list[tuple[list[Value], Value]]]:
+    rng = random.Random(seed)
+    layers = []
+    for li, (nin, nout) in enumerate(itertools.pairwise(sizes)):
+        neurons = []
+        for ni in range(nout):
+            path = f"layers.{li}.neurons.{ni}"
+            ws = [Value(rng.uniform(-1, 1), label=f"{path}.w[{k}]") for k in range(nin)]
+            b = Value(0.0, label=f"{path}.b")
+            for p in (*ws, b):
+                p.kind = "parameter"
+            neurons.append((ws, b))
+        layers.append(neurons)
+    return layers
+
+
+def forward(layers, x: list[float]) -> Value:
+    for li, neurons in enumerate(layers):
+        outputs = []
+        for ni, (ws, b) in enumerate(neurons):
+            with scope(f"layers.{li}.neurons.{ni}"):
+                act = ag.dot(ws, x) + b
+                outputs.append(act if li == len(layers) - 1 else act.relu())
+        x = outputs
+    return x[0]
+
+
+def training_step(points: int = 100, sizes: tuple[int, ...] = (2, 16, 16, 1)) -> Value:
+    """Hinge loss plus an L2 penalty over ``points`` samples: micrograd's demo step."""
+    layers = make_mlp(list(sizes))
+    rng = random.Random(1)
+    losses = []
+    for _ in range(points):
+        x = [rng.uniform(-2, 2), rng.uniform(-2, 2)]
+        label = 1.0 if x[0] * x[1] > 0 else -1.0
+        losses.append((1 + -label * forward(layers, x)).relu())
+    params = [p for layer in layers for ws, b in layer for p in (*ws, b)]
+    loss = ag.sum(losses) * (1.0 / points) + 1e-4 * ag.sum([p * p for p in params])
+    loss.label = "loss"
+    loss.backward()
+    return loss
+
+
+@pytest.fixture(scope="module")
+def step() -> Value:
+    return training_step()
+
+
+def test_values_made_in_a_scope_are_drawn_in_a_cluster_titled_by_its_path() -> None:
+    layers = make_mlp([2, 2, 1])
+    out = forward(layers, [0.5, -1.0])
+    source = draw_graph(out, max_nodes=None).source
+    titles = re.findall(r'label="(layers[^"]*)" style="dashed,rounded"', source)
+    assert titles == ["layers.0.neurons.0", "layers.0.neurons.1", "layers.1.neurons.0"]
+    # A neuron's weights sit inside its box: between its cluster line and the closing brace.
+    block = source.split("subgraph cluster_0 {")[1].split("\t}")[0]
+    assert "layers.0.neurons.0.w[0]" in block and "layers.0.neurons.0.b" in block
+    assert "layers.0.neurons.1" not in block.replace('label="layers.0.neurons.0"', "")
+
+
+def test_nested_scopes_nest_clusters() -> None:
+    with scope("model"):
+        a = Value(1.0) * 2
+        with scope("inner"):
+            b = a.exp()
+    source = draw_graph(b + 1, max_nodes=None).source
+    outer = source.index('label=model style="dashed,rounded"')
+    inner = source.index('label="model.inner" style="dashed,rounded"')
+    assert outer < inner < source.index("\t\t}")
+
+
+def test_training_step_fits_the_budget(step: Value) -> None:
+    total = len(topological_order(step))
+    assert total > 10_000
+    graph = draw_graph(step)
+    plan = graph._plan
+    assert len(plan.units) <= DEFAULT_MAX_NODES
+    assert layout_cost(plan.units, plan.edges, False) <= COST_PER_NODE * DEFAULT_MAX_NODES
+    assert plan.roots == [step]  # the output is always drawn
+    assert graph.collapsed == 33  # one summary per neuron
+    summaries = re.findall(r'label="(layers[^"]*values)', graph.source)
+    assert len(summaries) == 33 and all(SUMMARY.fullmatch(s) for s in summaries)
+    # Every Value is accounted for: drawn, inside a drawn summary, or reported as left out.
+    inside = sum(s.size for s in plan.summaries)
+    assert graph.drawn_values + inside + graph.omitted_values == total
+    assert graph.omitted_values > 0
+    assert f"{graph.omitted_values} of {total} values not drawn" in graph.source
+    assert "not drawn" in graph.source  # wide sums say how many inputs they hide
+
+
+def test_training_step_renders_a_readable_svg(step: Value) -> None:
+    pytest.importorskip("pygraphviz", reason="the draw extra is not installed")
+    svg = draw_graph(step, legend=True).svg()
+    texts = [t.text or "" for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
+    assert any(SUMMARY.fullmatch(t) for t in texts)
+    assert "loss" in texts and "collapsed cluster" in texts
+
+
+def test_collapsing_alone_can_fit_the_budget() -> None:
+    out = forward(make_mlp([2, 16, 16, 1]), [0.5, -1.5])
+    graph = draw_graph(out, max_nodes=60)
+    assert graph.collapsed == 33
+    assert graph.drawn_values == 1  # the output, pinned beside its neuron's summary
+    assert graph.omitted_values == 0 and "not drawn" not in graph.source
+    assert draw_graph(out, max_nodes=None).collapsed == 0
+
+
+def test_budget_cuts_a_graph_without_clusters_nearest_the_root() -> None:
+    y = Value(1.0, label="start")
+    for _ in range(20_000):  # deep: every walk must be iterative
+        y = y * 1.0001 + 0.5
+    y.label = "end"
+    graph = draw_graph(y, max_nodes=50)
+    assert graph.drawn_values <= 50
+    assert "end" in graph.source and "start" not in graph.source
+    assert f"{graph.omitted_values} of {graph.total_values} values not drawn" in graph.source
+
+
+def test_wide_nodes_show_a_few_inputs_and_count_the_rest() -> None:
+    xs = [Value(float(i), label=f"x{i}") for i in range(500)]
+    graph = draw_graph(ag.sum(x * x for x in xs), max_nodes=40)
+    assert graph.drawn_values <= 40
+    hidden = int(re.search(r"sum\\n\+(\d+) not drawn", graph.source).group(1))
+    shown = len(re.findall(r"label=\"\{ x\d+ \|", graph.source))
+    assert shown + hidden == 500
+
+
+def test_tangled_graphs_are_cut_by_layout_cost_not_only_node_count() -> None:
+    rng = random.Random(3)
+    pool = [Value(rng.uniform(-1, 1)) for _ in range(10)]
+    for _ in range(240):  # edges reaching back far: many virtual nodes for dot
+        pool.append(rng.choice(pool[-10:]) * rng.choice(pool))
+    plan = plan_drawing([pool[-1]], max_nodes=250, edge_labels=True)
+    assert layout_cost(plan.units, plan.edges, True) <= COST_PER_NODE * 250
+    assert len(plan.units) < 250
+
+
+def test_focus_draws_the_neighbourhood_of_one_weight(step: Value) -> None:
+    weight = next(p for p in topological_order(step) if p.label == "layers.1.neurons.3.w[5]")
+    graph = draw_graph(step, focus=weight, depth=1)
+    drawn = [u for u in graph._plan.units if isinstance(u, Value)]
+    assert weight in drawn
+    # depth 1: the weight, the dot node of each sample that uses it, and its penalty term
+    assert all(u is weight or weight in u.parents for u in drawn)
+    assert len(drawn) == 1 + 100 + 1
+    assert f"{graph._plan.considered} of {graph.total_values} values near the focus" in (
+        graph.source
+    )
+    assert 'color="#e03131"' in graph.source  # the focus node is outlined
+    assert focus(weight, depth=1, root=step).source == graph.source
+
+
+def test_focus_without_a_root_shows_inputs_only() -> None:
+    a, b = Value(1.0, label="a"), Value(2.0, label="b")
+    middle = (a * b).exp()
+    middle.label = "middle"
+    graph = focus(middle, depth=1)
+    assert graph.drawn_values == 2  # middle and the product it was computed from
+
+
+def test_focus_node_must_belong_to_the_graph() -> None:
+    with pytest.raises(ValueError, match=r"focus node .* is not part of the graph"):
+        draw_graph(Value(1.0) + 1, focus=Value(2.0))
+
+
+def test_large_drawings_are_deterministic() -> None:
+    assert draw_graph(training_step(points=5)).source == draw_graph(training_step(points=5)).source
+
+
+def test_real_nn_training_step_fits_the_budget() -> None:
+    nn = pytest.importorskip("nn")
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    rng = random.Random(0)
+    losses = []
+    for _ in range(30):
+        x = [rng.uniform(-2, 2), rng.uniform(-2, 2)]
+        losses.append((1 - (1.0 if x[0] > 0 else -1.0) * model(x)).relu())
+    loss = ag.sum(losses)
+    loss.backward()
+    graph = draw_graph(loss)
+    assert graph._plan.roots == [loss]
+    assert len(graph._plan.units) <= DEFAULT_MAX_NODES
+    assert graph.collapsed >= 1

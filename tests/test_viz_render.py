@@ -1,0 +1,159 @@
+"""Rendering: SVG that parses, both layout backends, files, threads, a missing backend.
+
+The in-process backend (pygraphviz, which bundles Graphviz) is the one CI machines have;
+a system ``dot`` is tested when present, and the subprocess path is also exercised
+through a stand-in ``dot`` program that renders with pygraphviz.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import textwrap
+import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from autograd_engine import Value, draw_graph, rendering_backend
+from autograd_engine.viz import BackendUnavailableError
+
+pygraphviz = pytest.importorskip("pygraphviz", reason="the draw extra is not installed")
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def neuron() -> Value:
+    x = Value(2.0, label="x")
+    w = Value(-3.0, label="w")
+    w.kind = "parameter"
+    out = (x * w + 6.5).tanh()
+    out.label = "out"
+    out.backward()
+    return out
+
+
+def svg_texts(svg: str) -> list[str]:
+    root = ET.fromstring(svg)  # raises if the SVG is not well-formed XML
+    assert root.tag == f"{SVG}svg"
+    return [element.text or "" for element in root.iter(f"{SVG}text")]
+
+
+@pytest.fixture
+def no_system_dot(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Hide any system ``dot``: an empty PATH, and a which() that finds nothing."""
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(shutil, "which", lambda *args, **kwargs: None)
+
+
+def test_svg_parses_and_shows_labels_and_values(no_system_dot: None) -> None:
+    texts = svg_texts(draw_graph(neuron(), edge_labels=True).svg())
+    for expected in ("x", "w", "out", "data -3.0000", "grad 1.0000", "tanh", "local -3.0000"):
+        assert expected in texts
+    assert any("grad += " in text for text in texts)
+
+
+def test_in_process_backend_when_dot_is_hidden(no_system_dot: None) -> None:
+    backend = rendering_backend()
+    assert backend.name == "pygraphviz"
+    assert "in-process" in str(backend)
+    assert draw_graph(neuron()).svg().lstrip().startswith("<?xml")
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="no system Graphviz dot on PATH")
+def test_system_dot_backend() -> None:
+    pytest.importorskip("graphviz")
+    assert rendering_backend().name == "dot"
+    assert "out" in svg_texts(draw_graph(neuron()).svg())
+
+
+def test_subprocess_backend_through_a_stand_in_dot(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Whatever ``dot`` is on PATH gets the DOT text on stdin and ``-T<format>``."""
+    pytest.importorskip("graphviz")
+    calls = tmp_path / "calls"
+    fake = tmp_path / "dot"
+    fake.write_text(
+        textwrap.dedent(f"""\
+            #!{sys.executable}
+            import sys, pygraphviz
+            fmt = next(a[2:] for a in sys.argv[1:] if a.startswith("-T"))
+            with open({str(calls)!r}, "a") as log:
+                log.write(" ".join(sys.argv[1:]) + "\\n")
+            graph = pygraphviz.AGraph(string=sys.stdin.read())
+            sys.stdout.buffer.write(graph.draw(format=fmt, prog="dot"))
+            """)
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert rendering_backend().name == "dot"
+    assert "out" in svg_texts(draw_graph(neuron()).svg())
+    assert "-Tsvg" in calls.read_text()
+
+
+def test_missing_backend_names_both_ways_to_get_one(
+    monkeypatch: pytest.MonkeyPatch, no_system_dot: None
+) -> None:
+    monkeypatch.setitem(sys.modules, "pygraphviz", None)  # `import pygraphviz` now fails
+    graph = draw_graph(neuron())
+    assert "v0" in graph.source  # DOT text needs no backend
+    with pytest.raises(BackendUnavailableError) as error:
+        graph.svg()
+    message = str(error.value)
+    assert "pip install pygraphviz" in message
+    assert "autograd-engine[draw]" in message
+    assert "Graphviz's dot program" in message and "apt install graphviz" in message
+    with pytest.raises(BackendUnavailableError):
+        rendering_backend()
+
+
+def test_dot_without_the_graphviz_package_is_explained(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    fake = tmp_path / "dot"
+    fake.write_text("#!/bin/sh\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setitem(sys.modules, "pygraphviz", None)
+    monkeypatch.setitem(sys.modules, "graphviz", None)
+    with pytest.raises(BackendUnavailableError, match="graphviz Python package is missing"):
+        rendering_backend()
+
+
+@pytest.mark.parametrize(
+    ("suffix", "magic"), [(".svg", b"<?xml"), (".png", b"\x89PNG"), (".pdf", b"%PDF")]
+)
+def test_save_writes_each_format(tmp_path: Path, suffix: str, magic: bytes) -> None:
+    path = draw_graph(neuron()).save(tmp_path / f"graph{suffix}")
+    assert path.read_bytes().startswith(magic)
+    assert [p.name for p in tmp_path.iterdir()] == [f"graph{suffix}"]  # no temporary left
+
+
+def test_save_dot_text_and_refuse_unknown_formats(tmp_path: Path) -> None:
+    graph = draw_graph(neuron())
+    assert graph.save(tmp_path / "graph.gv").read_text() == graph.source
+    with pytest.raises(ValueError, match=r"unknown format 'jpg'"):
+        graph.save(tmp_path / "graph.jpg")
+    assert list(tmp_path.iterdir()) == [tmp_path / "graph.gv"]
+
+
+def test_jupyter_display_is_svg() -> None:
+    graph = draw_graph(neuron())
+    assert graph._repr_svg_() == graph.svg()
+    assert "<svg" in graph._repr_svg_()
+
+
+def test_rendering_from_several_threads(no_system_dot: None) -> None:
+    """The in-process library is not thread-safe; the lock must make this work."""
+
+    def graph(i: int):
+        x = Value(float(i), label=f"input{i}")
+        return draw_graph((x * x).tanh(), edge_labels=i % 2 == 0)
+
+    serial = [graph(i).svg() for i in range(16)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        threaded = list(pool.map(lambda i: graph(i).svg(), range(16)))
+    assert threaded == serial
+    assert all(f"input{i}" in svg_texts(svg) for i, svg in enumerate(threaded))
