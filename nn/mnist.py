@@ -59,6 +59,10 @@ class IDXArray(NamedTuple):
     ``values`` is a flat sequence in row-major order (``bytes`` for unsigned bytes, an
     ``array.array`` otherwise), so a 47 MB image file is not turned into Python objects
     until rows are asked for.
+
+    >>> idx = parse_idx(encode_idx((2, 3), [1, 2, 3, 4, 5, 6]))
+    >>> idx.shape, idx.dtype, idx.values[3]
+    ((2, 3), 8, 4)
     """
 
     shape: tuple[int, ...]
@@ -243,11 +247,10 @@ def _expect(idx: IDXArray, name: str, ndim: int, what: str) -> None:
 def mnist_dir() -> Path:
     """Where MNIST is looked for: ``$MNIST_DIR`` if set, else ``~/.mnist``.
 
-    >>> import os
-    >>> os.environ["MNIST_DIR"] = "/data/mnist"
-    >>> str(mnist_dir())
+    >>> from unittest import mock
+    >>> with mock.patch.dict("os.environ", {"MNIST_DIR": "/data/mnist"}):
+    ...     str(mnist_dir())
     '/data/mnist'
-    >>> del os.environ["MNIST_DIR"]
     """
     return Path(os.environ.get(MNIST_DIR_ENV) or Path.home() / ".mnist").expanduser()
 
