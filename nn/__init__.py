@@ -25,10 +25,12 @@ from nn.data import (
     train_test_split,
     xor,
 )
+from nn.digits import load_digits, one_hot, one_hot_all, split_digits
 from nn.history import History, StepRecord
 from nn.init import INITS
 from nn.layers import MLP, Layer, Neuron
 from nn.losses import accuracy, bce_with_logits, cross_entropy, hinge, l2_penalty, mse
+from nn.mnist import IDXError, load_mnist, mnist_dir, read_idx
 from nn.module import Module
 from nn.optim import (
     SGD,
@@ -40,6 +42,7 @@ from nn.optim import (
     StepSchedule,
     clip_grad_norm,
 )
+from nn.parity import even_odd
 from nn.plots import plot_decision_boundary, plot_history, plot_loss_curves
 from nn.saving import StateDictError
 from nn.torch_bridge import from_torch, to_torch
@@ -54,6 +57,7 @@ __all__ = [
     "AdamW",
     "CosineSchedule",
     "History",
+    "IDXError",
     "Layer",
     "LinearSchedule",
     "Module",
@@ -72,16 +76,24 @@ __all__ = [
     "circles",
     "clip_grad_norm",
     "cross_entropy",
+    "even_odd",
     "fit",
     "from_torch",
     "hinge",
     "l2_penalty",
+    "load_digits",
+    "load_mnist",
+    "mnist_dir",
     "moons",
     "mse",
+    "one_hot",
+    "one_hot_all",
     "plot_decision_boundary",
     "plot_history",
     "plot_loss_curves",
+    "read_idx",
     "spirals",
+    "split_digits",
     "to_signed",
     "to_torch",
     "train_step",
