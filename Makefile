@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(PY) -m autograd_engine
+	$(PY) -m nn.demo
 
 test: $(STAMP)
 	$(PY) -m pytest -q
