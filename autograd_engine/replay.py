@@ -2,9 +2,8 @@
 
 A training loop builds the same graph every step: the same ops on the same parameters,
 only the numbers change. ``record(loss)`` walks that graph once and compiles it into one
-straight-line Python function, ``v12 = v3 * v7`` for every node and ``g3 += g12 * v7``
-for every edge, taken from each op's ``source`` in the op table (ops without one are
-called). ``tape.run()`` then reads the leaves' current ``.data`` (new weights after an
+straight-line Python function (``autograd_engine.codegen``: ``v12 = v3 * v7`` for every
+node, ``g3 += g12 * v7`` for every edge). ``tape.run()`` then reads the leaves' current ``.data`` (new weights after an
 optimizer step, new inputs), recomputes every value and adds the gradients into the
 leaves' ``.grad`` exactly as ``loss.backward()`` would: the same floating-point
 operations in the same order, so the same bits, kinks (``relu`` at 0) included. No node
@@ -32,21 +31,16 @@ from itertools import filterfalse, repeat
 from operator import attrgetter
 from typing import Any
 
+from autograd_engine.codegen import Program, compile_graph, spec_of
 from autograd_engine.graph import topological_order
-from autograd_engine.ops import OPS, OpSpec
-from autograd_engine.value import Rule, Value, describe, to_float
+from autograd_engine.ops import OpSpec
+from autograd_engine.value import Value, describe, to_float
 
 Feed = Mapping[Value, float] | Sequence[float]
 
 _data = attrgetter("data")
 _grad = attrgetter("grad")
 _kind = attrgetter("kind")
-
-# Gradient blocks of these ops are skipped when their upstream gradient is zero (a dead
-# relu, a sample past its margin): every local derivative is 1 or one of the inputs, so
-# with a finite output every term would be a signed zero, which leaves a sum unchanged.
-_LINEAR_OPS = ("dot", "sum")
-_SKIP_MIN_ARITY = 3
 
 
 class ReplayError(ValueError):
@@ -126,7 +120,9 @@ class Tape:
             if node not in index:
                 raise ReplayError(f"watch: {_name(node)} is not a node of the recorded graph")
         self._watch = list(watch)
-        self._program = _compile(order, index, leaves, self._grad_leaves, output, self._watch)
+        specs = {node: _recordable(node) for node in order if node._parents}
+        self._specs = specs
+        self._program: Program = compile_graph(order, index, specs, self._grad_leaves, self._watch)
 
     # ---- what was recorded ------------------------------------------------------------
 
@@ -310,7 +306,7 @@ the code built another graph (a Python branch on data?)
         node = None
         for node in self._order:
             if node._parents:
-                spec, params = _spec_of(node)
+                spec, params = self._specs[node]
                 values[node] = spec.evaluate([values[p] for p in node._parents], params)
         grads: dict[Value, float] = {self._output: 1.0}
         for node in reversed(self._order):
@@ -402,7 +398,7 @@ def _compare_nodes(
     if old_parents != new_parents:
         raise ReplayError(f"{where} ({old._op}) reads other operands in the fresh graph")
     if old._parents:
-        if _spec_of(old) != _spec_of(new):
+        if spec_of(old) != spec_of(new):
             raise ReplayError(f"{where} ({old._op}) has other parameters in the fresh graph")
         return
     if old.kind != new.kind:
@@ -415,6 +411,15 @@ def _compare_nodes(
         )
 
 
+def _recordable(node: Value) -> tuple[OpSpec, tuple[float, ...]]:
+    found = spec_of(node)
+    if found is None:
+        raise ReplayError(
+            f"cannot record {_name(node)}: its derivative rule is not from the op table"
+        )
+    return found
+
+
 def _same(a: float, b: float) -> bool:
     return a == b or (a != a and b != b)  # NaN equals NaN here
 
@@ -423,158 +428,3 @@ def _has_negative_zero(values: list[float]) -> bool:
     """Whether any value is -0.0 (zero-skipping would then turn it into +0.0)."""
     zeros = filterfalse(None, values)
     return min(map(math.copysign, repeat(1.0), zeros), default=1.0) < 0
-
-
-# ---------------------------------------------------------------------------------------
-# Compiling: one straight-line function per graph.
-
-_RULE_SPECS: dict[Rule, OpSpec] = {}
-
-
-def _spec_of(node: Value) -> tuple[OpSpec, tuple[float, ...]]:
-    """The op table entry and parameters that made ``node``."""
-    rule = node._rule
-    spec = getattr(rule, "op_spec", None)
-    if spec is not None:
-        return spec, rule.op_params  # type: ignore[union-attr]
-    if rule not in _RULE_SPECS:
-        _RULE_SPECS.update((s.rule, s) for s in OPS.values())
-    try:
-        return _RULE_SPECS[rule], ()  # type: ignore[index]
-    except KeyError:
-        raise ReplayError(
-            f"cannot record {_name(node)}: its derivative rule is not from the op table"
-        ) from None
-
-
-class _Program:
-    """Source lines and the objects they refer to, built node by node."""
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-        self.names: dict[str, Any] = {"math": math, "_data": _data}
-        self._ids: dict[int, str] = {}
-
-    def ref(self, obj: Any, prefix: str) -> str:
-        """A global name in the generated code for ``obj`` (a function or a number)."""
-        key = id(obj)
-        name = self._ids.get(key)
-        if name is None:
-            name = f"{prefix}{len(self._ids)}"
-            self._ids[key] = name
-            self.names[name] = obj
-        return name
-
-
-def _compile(
-    order: list[Value],
-    index: dict[Value, int],
-    leaves: list[Value],
-    grad_leaves: list[Value],
-    output: Value,
-    watch: list[Value],
-) -> Any:
-    program = _Program()
-    lines = program.lines
-    leaf_names = ", ".join(f"v{index[leaf]}" for leaf in leaves)
-    lines.append(f"{leaf_names}, = map(_data, leaves)")
-    specs: dict[Value, tuple[OpSpec, tuple[float, ...]]] = {}
-    for node in order:
-        if node._parents:
-            specs[node] = _spec_of(node)
-            lines.append(f"v{index[node]} = {_forward_source(program, node, specs[node], index)}")
-    out = f"v{index[output]}"
-    watched = "".join(f"v{index[node]}, " for node in watch)
-    lines.append("if not backward:")
-    lines.append(f"    return {out}, ({watched})")
-    grad_names = "".join(f"G{index[leaf]}, " for leaf in grad_leaves)
-    if grad_leaves:
-        lines.append(f"{grad_names}= starts")
-    lines.extend(_backward_lines(program, order, index, specs, output))
-    results = "".join(f"g{index[leaf]}, " for leaf in grad_leaves)
-    lines.append(f"return {out}, ({watched}), ({results})")
-    source = "def replay(leaves, starts, keep_zeros, seed, backward):\n    " + "\n    ".join(lines)
-    namespace = program.names
-    exec(compile(source, "<autograd_engine.replay>", "exec"), namespace)
-    return namespace["replay"]
-
-
-def _forward_source(
-    program: _Program,
-    node: Value,
-    spec_params: tuple[OpSpec, tuple[float, ...]],
-    index: dict[Value, int],
-) -> str:
-    spec, params = spec_params
-    inputs = [f"v{index[p]}" for p in node._parents]
-    if spec.source is not None and not params:
-        return spec.source(inputs, f"v{index[node]}", "g")[0]
-    arguments = inputs + [program.ref(p, "K") for p in params]
-    return f"{program.ref(spec.forward, 'F')}({', '.join(arguments)})"
-
-
-def _backward_lines(
-    program: _Program,
-    order: list[Value],
-    index: dict[Value, int],
-    specs: dict[Value, tuple[OpSpec, tuple[float, ...]]],
-    output: Value,
-) -> list[str]:
-    """Reverse sweep as statements: each gradient is 0.0 plus its terms in sweep order."""
-    needs = _needs_grad(order)
-    touched: set[Value] = {output}
-    # backward() zeroes interior gradients and adds the seed; a leaf output accumulates.
-    lines = [f"g{index[output]} = {'0.0' if output._parents else f'G{index[output]}'} + seed"]
-    for node in reversed(order):
-        if not node._parents or not needs[node]:
-            continue
-        spec, params = specs[node]
-        i = index[node]
-        terms, call = _gradient_terms(program, node, spec, params, index)
-        targets = [(p, t) for p, t in zip(node._parents, terms, strict=True) if needs[p]]
-        block = [] if call is None else [call]
-        first = []
-        for parent, term in targets:
-            j = index[parent]
-            if parent in touched:
-                block.append(f"g{j} += {term}")
-                continue
-            touched.add(parent)
-            base = f"G{j}" if not parent._parents else "0.0"
-            block.append(f"g{j} = {base} + ({term})")
-            first.append(f"g{j} = {base} + 0.0")
-        if spec.name in _LINEAR_OPS and spec is OPS[spec.name] and len(targets) >= _SKIP_MIN_ARITY:
-            # A zero gradient with a finite output adds signed zeros only: skip the terms
-            # (unless some leaf starts at -0.0, which a +0.0 term would flip).
-            lines.append(f"if g{i} or keep_zeros or v{i} - v{i}:")
-            lines.extend(f"    {line}" for line in block)
-            if first:
-                lines.append("else:")
-                lines.extend(f"    {line}" for line in first)
-        else:
-            lines.extend(block)
-    return lines
-
-
-def _gradient_terms(
-    program: _Program, node: Value, spec: OpSpec, params: tuple[float, ...], index: dict[Value, int]
-) -> tuple[list[str], str | None]:
-    """One expression per operand, and a statement to run first (a rule call) or None."""
-    i = index[node]
-    inputs = [f"v{index[p]}" for p in node._parents]
-    if spec.source is not None and not params:
-        return list(spec.source(inputs, f"v{i}", f"g{i}")[1]), None
-    rule = program.ref(node._rule, "R")
-    call = f"r = {rule}(g{i}, v{i}, {', '.join(inputs)})"
-    return [f"r[{k}]" for k in range(len(inputs))], call
-
-
-def _needs_grad(order: list[Value]) -> dict[Value, bool]:
-    """Whether a node leads to a non-constant leaf; terms for the rest are never used."""
-    needs: dict[Value, bool] = {}
-    for node in order:
-        if node._parents:
-            needs[node] = any(needs[p] for p in node._parents)
-        else:
-            needs[node] = node.kind != "constant"
-    return needs

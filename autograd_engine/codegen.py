@@ -1,0 +1,207 @@
+"""Compiling a recorded graph into one straight-line Python function (graph replay's engine).
+
+Every node becomes one statement (``v12 = v3 * v7``) and every edge of the reverse sweep one
+more (``g3 += g12 * v7``), in the order ``backward()`` would run them, so the function
+does the same floating-point operations in the same order: the same bits. The text of each
+statement comes from the op table (``OpSpec.source``); an op without a source is called
+through the table (its ``forward`` and the node's bound rule). Everything lives in local
+variables, so a step allocates floats and nothing else.
+
+``autograd_engine.replay`` owns the user-facing side (roles of leaves, feeding, checks).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from operator import attrgetter
+from typing import Any
+
+from autograd_engine.ops import OPS, OpSpec
+from autograd_engine.value import Rule, Value
+
+# program(leaves, starts, keep_zeros, seed, backward) -> (output, watched[, gradients])
+Program = Callable[..., tuple[Any, ...]]
+
+_data = attrgetter("data")
+
+# Gradient blocks of these ops are skipped when their upstream gradient is zero (a dead
+# relu, a sample past its margin): every local derivative is 1 or one of the inputs, so
+# with a finite output every term would be a signed zero, which leaves a sum unchanged.
+_LINEAR_OPS = ("dot", "sum")
+_SKIP_MIN_ARITY = 3
+
+_RULE_SPECS: dict[Rule, OpSpec] = {}
+
+
+def spec_of(node: Value) -> tuple[OpSpec, tuple[float, ...]] | None:
+    """The op table entry and parameters that made an op node; None if not from the table.
+
+    >>> from autograd_engine import Value
+    >>> spec, params = spec_of(Value(2.0) ** 3)
+    >>> spec.name, params
+    ('**n', (3.0,))
+    """
+    rule = node._rule
+    spec = getattr(rule, "op_spec", None)
+    if spec is not None:
+        return spec, rule.op_params  # type: ignore[union-attr]
+    if rule not in _RULE_SPECS:
+        _RULE_SPECS.update((s.rule, s) for s in OPS.values())
+    found = _RULE_SPECS.get(rule)  # type: ignore[arg-type]
+    return None if found is None else (found, ())
+
+
+class _Program:
+    """Source lines and the objects they refer to, built node by node."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.names: dict[str, Any] = {"math": math, "_data": _data}
+        self._ids: dict[int, str] = {}
+
+    def ref(self, obj: Any, prefix: str) -> str:
+        """A global name in the generated code for ``obj`` (a function or a number)."""
+        key = id(obj)
+        name = self._ids.get(key)
+        if name is None:
+            name = f"{prefix}{len(self._ids)}"
+            self._ids[key] = name
+            self.names[name] = obj
+        return name
+
+
+def compile_graph(
+    order: list[Value],
+    index: dict[Value, int],
+    specs: dict[Value, tuple[OpSpec, tuple[float, ...]]],
+    grad_leaves: list[Value],
+    watch: list[Value],
+) -> Program:
+    """One Python function computing a graph's values and gradients on new leaf values.
+
+    Args:
+        order: every node, in topological order, the output last.
+        index: each node's position in ``order``.
+        specs: each op node's table entry and parameters (``spec_of``).
+        grad_leaves: the leaves whose gradients are returned (the non-constants).
+        watch: nodes whose values are returned too.
+
+    Returns:
+        ``program(leaves, starts, keep_zeros, seed, backward)``. ``leaves`` holds objects
+        with ``.data`` in the order of the leaves in ``order``; with ``backward`` false it
+        returns ``(output, watched values)``, else also the gradients of ``grad_leaves``
+        (each ``starts[i]`` plus its terms, as ``backward()`` accumulates). ``keep_zeros``
+        turns off the skipping of zero-gradient blocks (needed when a start is -0.0).
+
+    >>> from autograd_engine import Value
+    >>> x = Value(3.0)
+    >>> order = [x, x * x]
+    >>> program = compile_graph(order, {x: 0, order[1]: 1}, {order[1]: spec_of(order[1])}, [x], [])
+    >>> program([Value(5.0)], [0.0], False, 1.0, True)
+    (25.0, (), (10.0,))
+    """
+    output = order[-1]
+    leaves = [node for node in order if not node._parents]
+    program = _Program()
+    lines = program.lines
+    leaf_names = ", ".join(f"v{index[leaf]}" for leaf in leaves)
+    lines.append(f"{leaf_names}, = map(_data, leaves)")
+    for node in order:
+        if node._parents:
+            lines.append(f"v{index[node]} = {_forward_source(program, node, specs[node], index)}")
+    out = f"v{index[output]}"
+    watched = "".join(f"v{index[node]}, " for node in watch)
+    lines.append("if not backward:")
+    lines.append(f"    return {out}, ({watched})")
+    grad_names = "".join(f"G{index[leaf]}, " for leaf in grad_leaves)
+    if grad_leaves:
+        lines.append(f"{grad_names}= starts")
+    lines.extend(_backward_lines(program, order, index, specs, output))
+    results = "".join(f"g{index[leaf]}, " for leaf in grad_leaves)
+    lines.append(f"return {out}, ({watched}), ({results})")
+    source = "def replay(leaves, starts, keep_zeros, seed, backward):\n    " + "\n    ".join(lines)
+    namespace = program.names
+    exec(compile(source, "<autograd_engine.codegen>", "exec"), namespace)
+    return namespace["replay"]
+
+
+def _forward_source(
+    program: _Program,
+    node: Value,
+    spec_params: tuple[OpSpec, tuple[float, ...]],
+    index: dict[Value, int],
+) -> str:
+    spec, params = spec_params
+    inputs = [f"v{index[p]}" for p in node._parents]
+    if spec.source is not None and not params:
+        return spec.source(inputs, f"v{index[node]}", "g")[0]
+    arguments = inputs + [program.ref(p, "K") for p in params]
+    return f"{program.ref(spec.forward, 'F')}({', '.join(arguments)})"
+
+
+def _backward_lines(
+    program: _Program,
+    order: list[Value],
+    index: dict[Value, int],
+    specs: dict[Value, tuple[OpSpec, tuple[float, ...]]],
+    output: Value,
+) -> list[str]:
+    """Reverse sweep as statements: each gradient is 0.0 plus its terms in sweep order."""
+    needs = _needs_grad(order)
+    touched: set[Value] = {output}
+    # backward() zeroes interior gradients and adds the seed; a leaf output accumulates.
+    lines = [f"g{index[output]} = {'0.0' if output._parents else f'G{index[output]}'} + seed"]
+    for node in reversed(order):
+        if not node._parents or not needs[node]:
+            continue
+        spec, params = specs[node]
+        i = index[node]
+        terms, call = _gradient_terms(program, node, spec, params, index)
+        targets = [(p, t) for p, t in zip(node._parents, terms, strict=True) if needs[p]]
+        block = [] if call is None else [call]
+        first = []
+        for parent, term in targets:
+            j = index[parent]
+            if parent in touched:
+                block.append(f"g{j} += {term}")
+                continue
+            touched.add(parent)
+            base = f"G{j}" if not parent._parents else "0.0"
+            block.append(f"g{j} = {base} + ({term})")
+            first.append(f"g{j} = {base} + 0.0")
+        if spec.name in _LINEAR_OPS and spec is OPS[spec.name] and len(targets) >= _SKIP_MIN_ARITY:
+            # A zero gradient with a finite output adds signed zeros only: skip the terms
+            # (unless some leaf starts at -0.0, which a +0.0 term would flip).
+            lines.append(f"if g{i} or keep_zeros or v{i} - v{i}:")
+            lines.extend(f"    {line}" for line in block)
+            if first:
+                lines.append("else:")
+                lines.extend(f"    {line}" for line in first)
+        else:
+            lines.extend(block)
+    return lines
+
+
+def _gradient_terms(
+    program: _Program, node: Value, spec: OpSpec, params: tuple[float, ...], index: dict[Value, int]
+) -> tuple[list[str], str | None]:
+    """One expression per operand, and a statement to run first (a rule call) or None."""
+    i = index[node]
+    inputs = [f"v{index[p]}" for p in node._parents]
+    if spec.source is not None and not params:
+        return list(spec.source(inputs, f"v{i}", f"g{i}")[1]), None
+    rule = program.ref(node._rule, "R")
+    call = f"r = {rule}(g{i}, v{i}, {', '.join(inputs)})"
+    return [f"r[{k}]" for k in range(len(inputs))], call
+
+
+def _needs_grad(order: list[Value]) -> dict[Value, bool]:
+    """Whether a node leads to a non-constant leaf; terms for the rest are never used."""
+    needs: dict[Value, bool] = {}
+    for node in order:
+        if node._parents:
+            needs[node] = any(needs[p] for p in node._parents)
+        else:
+            needs[node] = node.kind != "constant"
+    return needs
