@@ -70,10 +70,15 @@ class Frame:
     def draw(self, *, depth: int | None = None, **options: Any) -> Any:
         """Draw the graph at this step; ``depth`` draws only the node's neighbourhood.
 
-        Takes the options of ``draw_graph`` and returns its ``Graph``.
+        A graph too big to draw whole (over ``max_nodes`` Values) is drawn around the
+        node, two hops deep, unless ``depth`` says otherwise. Takes the options of
+        ``draw_graph`` and returns its ``Graph``.
         """
-        from autograd_engine.viz import draw_graph
+        from autograd_engine.viz import DEFAULT_MAX_NODES, draw_graph
 
+        budget = options.get("max_nodes", DEFAULT_MAX_NODES)
+        if depth is None and budget is not None and len(self._history.initial) > budget:
+            depth = 2
         if depth is not None:
             options.update(focus=self.node, depth=depth)
         options.setdefault("title", self.explanation)

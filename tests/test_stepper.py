@@ -124,11 +124,13 @@ def test_frames_of_a_network_step_draw_within_the_budget() -> None:
     ws = [Value(rng.uniform(-1, 1)) for _ in range(8)]
     loss = ag.sum((ag.dot(ws, [rng.uniform(-1, 1) for _ in ws]).tanh() - 1) ** 2 for _ in range(60))
     frames = backward_steps(loss)
-    frame = next(frames)
-    graph = frame.draw(max_nodes=30)
-    assert graph.drawn_values <= 30
-    near = frame.draw(depth=1)
-    assert near._plan.considered < near.total_values
+    next(frames)
+    frame = next(frames)  # a squared error term, deep inside a graph of ~800 nodes
+    graph = frame.draw(max_nodes=30)  # too big to draw whole: drawn around the node
+    assert graph.drawn_values <= 30 and frame.node in graph._plan.units
+    assert graph._plan.considered < graph.total_values
+    assert frame.draw(depth=1).drawn_values == 3  # the node, its input and its consumer
+    assert frame.draw(max_nodes=None).drawn_values == graph.total_values
 
 
 def test_a_frame_renders_as_svg() -> None:

@@ -174,6 +174,23 @@ def test_focus_draws_the_neighbourhood_of_one_weight(step: Value) -> None:
     assert focus(weight, depth=1, root=step).source == graph.source
 
 
+def test_a_focus_over_the_budget_keeps_what_is_nearest_and_never_collapses(step: Value) -> None:
+    weight = next(p for p in topological_order(step) if p.label == "layers.1.neurons.3.w[5]")
+    consumers = {u for u in topological_order(step) if weight in u.parents}
+    assert len(consumers) == 101  # one dot per sample, and the penalty's square
+    graph = draw_graph(step, focus=weight, depth=2, max_nodes=50)
+    drawn = {u for u in graph._plan.units if isinstance(u, Value)}
+    assert graph.collapsed == 0 and weight in drawn and 10 < len(drawn) <= 50
+    assert drawn <= {weight} | consumers  # distance 1 fills the budget before distance 2
+
+
+def test_every_root_is_kept_when_the_budget_cuts() -> None:
+    xs = [Value(float(i)) for i in range(300)]
+    first, second = ag.sum(xs), ag.sum(x * x for x in xs)
+    plan = draw_graph([first, second], max_nodes=20)._plan
+    assert plan.roots == [first, second] and len(plan.units) <= 20
+
+
 def test_focus_without_a_root_shows_inputs_only() -> None:
     a, b = Value(1.0, label="a"), Value(2.0, label="b")
     middle = (a * b).exp()

@@ -20,8 +20,8 @@ from autograd_engine.viz.backends import FORMATS, render
 from autograd_engine.viz.dot_builder import DotDocument, DotOptions, build_dot
 from autograd_engine.viz.layout_budget import Plan, plan_drawing
 
-# Graphviz lays out about this many Values (each with its op node) in a second on a
-# laptop core; the budget test and the report in the docs measure it.
+# With the layout-cost bound of ``layout_budget`` (6 per node), a drawing at this size
+# takes ``dot`` about a second on one core of a shared machine, however tangled it is.
 DEFAULT_MAX_NODES = 250
 
 
@@ -144,13 +144,16 @@ def draw_graph(
         show_grad: show each Value's ``grad`` field.
         edge_labels: label each edge with its local derivative d(out)/d(input) and the
             contribution ``out.grad * local`` it passed back.
-        max_nodes: the most Values drawn one by one; above it clusters collapse, then only
-            the part nearest the roots is kept. ``None`` draws everything.
+        max_nodes: the most units drawn (a Value with its op node, or a collapsed
+            cluster); it also bounds Graphviz's work, where long edges count like nodes.
+            Above it clusters collapse, then only the part nearest the roots is kept, and
+            the picture says what was left out. ``None`` draws everything.
         legend: add a table naming the colours used.
-        focus: draw only the Values within ``depth`` hops of this node.
+        focus: draw only the Values within ``depth`` hops of this node (inputs and
+            consumers); over the budget, the ones nearest it.
         depth: the neighbourhood size for ``focus``.
         title: a caption at the top of the picture.
-        highlight: Values drawn with a red outline.
+        highlight: Values drawn with a red outline (never collapsed into a summary).
         grads: gradients to show instead of ``.grad`` (the step-through frames use this).
 
     >>> from autograd_engine import Value
@@ -171,7 +174,12 @@ def draw_graph(
     if focus is not None and not isinstance(focus, Value):
         raise TypeError(f"draw_graph: focus must be a Value, got {type(focus).__name__}")
     plan = plan_drawing(
-        root_list, max_nodes=max_nodes, focus=focus, depth=depth, edge_labels=edge_labels is True
+        root_list,
+        max_nodes=max_nodes,
+        focus=focus,
+        depth=depth,
+        edge_labels=edge_labels is True,
+        pinned=tuple(highlight),
     )
     marked = tuple(highlight) + ((focus,) if focus is not None else ())
     options = DotOptions(rankdir, show_grad, edge_labels, legend, marked, grads, title)

@@ -10,9 +10,10 @@ linear in the graph:
    (``layout_cost``: nodes, edges and the virtual nodes ``dot`` adds for long edges) is at
    most ``COST_PER_NODE * max_nodes``. Until it fits, clusters collapse into summaries,
    deepest level first (``clusters.py``). Roots and the focus node always stay visible.
-3. Still too big: a breadth-first walk from the roots (or the focus node) orders the
-   units by nearness, following at most ``WIDE_INPUTS`` inputs of each, and the longest
-   prefix of that order that fits is drawn. The plan counts what was left out.
+3. Still too big: a breadth-first walk from the roots orders the units by nearness,
+   following at most ``WIDE_INPUTS`` inputs of each, and the longest prefix of that order
+   that fits is drawn. A focused drawing never collapses: it keeps the Values nearest
+   its node. The plan counts what was left out.
 
 Everything is ordered by topological position, so plans are deterministic.
 """
@@ -20,7 +21,7 @@ Everything is ordered by topological position, so plans are deterministic.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from autograd_engine.graph import topological_order
@@ -72,8 +73,11 @@ def plan_drawing(
     focus: Value | None = None,
     depth: int = 2,
     edge_labels: bool = False,
+    pinned: Collection[Value] = (),
 ) -> Plan:
     """Choose the units, clusters and edges of a drawing of ``roots``.
+
+    ``pinned`` Values (besides the roots and the focus node) never go into a summary.
 
     >>> from autograd_engine import Value, scope
     >>> x = Value(2.0, label="x")
@@ -85,13 +89,16 @@ def plan_drawing(
     """
     order = topological_order(roots)
     index = {node: i for i, node in enumerate(order)}
-    universe = order if focus is None else _neighbourhood(order, index, focus, depth)
+    nearness = [] if focus is None else _neighbourhood(order, index, focus, depth)
+    universe = order if focus is None else sorted(nearness, key=index.__getitem__)
     inside = None if focus is None else set(universe)
-    pinned = set(roots) | ({focus} if focus is not None else set())
+    pinned = {*roots, *pinned, *([focus] if focus is not None else [])}
     home = clusters.cluster_homes(universe, inside)
     parent_of = clusters.cluster_tree(set(home.values()))
     limit = None if max_nodes is None else COST_PER_NODE * max_nodes
     levels = sorted(set(clusters.depths(parent_of).values()), reverse=True)
+    if focus is not None:
+        levels = []  # a focused drawing is about detail near one node: cut, never collapse
     absorbed: dict[Value, Summary] = {}
     top_of: dict[str, str] = {}
     units: list[Unit] = list(universe)
@@ -109,8 +116,10 @@ def plan_drawing(
             if layout_cost(units, edges, edge_labels) <= limit:
                 break
     else:
-        starts = [focus] if focus is not None else list(roots)
-        units = _nearest(starts, absorbed, inside, max_nodes, limit, edge_labels, index)
+        walk = nearness if focus is not None else _walk(roots, absorbed, max_nodes)
+        keep = 1 if focus is not None else len(set(roots))  # the roots are always drawn
+        budget = (max_nodes, limit, edge_labels)
+        units = _fitting_prefix(walk, keep, absorbed, inside, budget, index)
     units.sort(key=lambda u: _position(u, index))
     edges, hidden = _edges(units, absorbed, inside)
     for node in pinned:  # a pinned node of a collapsed cluster sits beside its summary
@@ -173,7 +182,7 @@ def _position(unit: Unit, index: dict[Value, int]) -> int:
 def _neighbourhood(
     order: list[Value], index: dict[Value, int], centre: Value, depth: int
 ) -> list[Value]:
-    """Values within ``depth`` hops of ``centre``, following edges both ways."""
+    """Values within ``depth`` hops of ``centre``, following edges both ways, nearest first."""
     if centre not in index:
         raise ValueError(
             f"focus node {centre!r} is not part of the graph drawn from the given root(s)"
@@ -192,7 +201,7 @@ def _neighbourhood(
             if other not in distance:
                 distance[other] = distance[node] + 1
                 queue.append(other)
-    return sorted(distance, key=index.__getitem__)
+    return list(distance)
 
 
 def _unit_inputs(unit: Unit, absorbed: dict[Value, Summary]):
@@ -223,31 +232,36 @@ def _edges(units, absorbed, inside) -> tuple[list[Edge], dict[Unit, int]]:
     return list(edges), {unit: len(sources) for unit, sources in hidden.items()}
 
 
-def _nearest(starts, absorbed, inside, max_nodes, limit, edge_labels, index) -> list[Unit]:
-    """The longest prefix of a walk from ``starts`` that fits ``max_nodes`` and ``limit``.
+def _walk(roots: Sequence[Value], absorbed, max_nodes: int) -> list[Unit]:
+    """Units in the order a breadth-first walk from the roots towards the inputs meets them.
 
     A Value leads the walk to at most ``WIDE_INPUTS`` of its inputs (the first, in operand
     order; ``SUMMARY_INPUTS`` for a summary): a sum over a hundred samples then shows a
     few of them in full depth instead of a hundred stubs one level deep.
     """
-    walk = dict.fromkeys(absorbed.get(s, s) for s in starts)
-    inputs: dict[Unit, list[tuple[Unit, int | None]]] = {}
+    walk = dict.fromkeys(absorbed.get(r, r) for r in roots)
     queue = deque(walk)
     while queue and len(walk) < max_nodes:
         unit = queue.popleft()
-        inputs[unit] = _input_list(unit, absorbed, inside)
         width = WIDE_INPUTS if isinstance(unit, Value) else SUMMARY_INPUTS
-        for source in dict.fromkeys(source for source, _ in inputs[unit]):
+        for source in dict.fromkeys(source for source, _, _ in _unit_inputs(unit, absorbed)):
             if width == 0 or len(walk) == max_nodes:
                 break
             width -= 1
             if source not in walk:
                 walk[source] = None
                 queue.append(source)
-    order = list(walk)
-    for unit in order:  # units reached but not expanded still have edges to the others
-        if unit not in inputs:
-            inputs[unit] = _input_list(unit, absorbed, inside)
+    return list(walk)
+
+
+def _fitting_prefix(walk, keep, absorbed, inside, budget, index) -> list[Unit]:
+    """The longest prefix of ``walk`` (nearest first) that fits ``budget``, at least ``keep``.
+
+    ``budget`` is ``(max_nodes, cost limit, edge_labels)``.
+    """
+    max_nodes, limit, edge_labels = budget
+    order = walk[: max(max_nodes, keep)]
+    inputs = {unit: _input_list(unit, absorbed, inside) for unit in order}
 
     def cost(count: int) -> int:
         prefix = sorted(order[:count], key=lambda u: _position(u, index))
@@ -255,7 +269,7 @@ def _nearest(starts, absorbed, inside, max_nodes, limit, edge_labels, index) -> 
         edges = [(s, u, i) for u in prefix for s, i in inputs[u] if s in kept]
         return layout_cost(prefix, edges, edge_labels)
 
-    low, high = len(starts), len(order)  # the roots are always drawn
+    low, high = min(keep, len(order)), len(order)
     while low < high:  # the largest prefix whose cost fits (cost grows with the prefix)
         middle = (low + high + 1) // 2
         if cost(middle) <= limit:
