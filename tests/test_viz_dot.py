@@ -207,3 +207,19 @@ def test_undefined_local_derivative_is_drawn_not_raised() -> None:
     x = Value(0.0, label="x")
     y = x.sqrt()  # d sqrt / dx is infinite at 0: the rule divides by zero
     assert "local undefined" in draw_graph(y, edge_labels=True).source
+
+
+def test_the_engine_imports_without_graphviz() -> None:
+    """Drawing libraries load only when a picture is rendered."""
+    script = (
+        "import sys\n"
+        "sys.modules['graphviz'] = sys.modules['pygraphviz'] = None  # imports now fail\n"
+        "import autograd_engine as ag\n"
+        "x = ag.Value(2.0, label='x')\n"
+        "print(ag.draw_graph(x * x).source.count('->'))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "3\n"

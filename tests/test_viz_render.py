@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from autograd_engine import Value, draw_graph, rendering_backend
+from autograd_engine import Value, draw_graph, rendering_backend, scope
 from autograd_engine.viz import BackendUnavailableError
 
 pygraphviz = pytest.importorskip("pygraphviz", reason="the draw extra is not installed")
@@ -157,3 +157,14 @@ def test_rendering_from_several_threads(no_system_dot: None) -> None:
         threaded = list(pool.map(lambda i: graph(i).svg(), range(16)))
     assert threaded == serial
     assert all(f"input{i}" in svg_texts(svg) for i, svg in enumerate(threaded))
+
+
+def test_special_characters_reach_the_picture_unchanged() -> None:
+    label = 'odd {label} | <x> "quoted" \\ end\\'
+    x = Value(1.0, label=label)
+    with scope('we\\ird "scope"'):
+        y = x * 2
+    texts = svg_texts(draw_graph(y, title='title "q" \\n stays').svg())
+    assert label in texts
+    assert 'we\\ird "scope"' in texts
+    assert 'title "q" \\n stays' in texts
