@@ -16,6 +16,7 @@ The engine imports with the standard library alone; drawing needs the ``draw`` e
 
 from autograd_engine.differentiate import grad
 from autograd_engine.errors import AnomalyError, GradCheckError
+from autograd_engine.files import write_atomically
 from autograd_engine.gradcheck import GradCheckReport, check_grad
 from autograd_engine.graph import edges, reachable, topological_order
 from autograd_engine.modes import detect_anomaly, is_grad_enabled, no_grad, scope
@@ -80,4 +81,5 @@ __all__ = [
     "sqrt",
     "tanh",
     "topological_order",
+    "write_atomically",
 ]

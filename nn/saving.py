@@ -9,12 +9,12 @@ the parameters against the model before touching it. Nothing is ever pickled.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+import autograd_engine
 
 FORMAT = "autograd-engine/nn"
 VERSION = 1
@@ -64,17 +64,5 @@ def read_saved(path: str | os.PathLike[str]) -> dict[str, Any]:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path``, sync it, then rename it over ``path``."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.")
-    try:
-        # mkstemp makes the file private (0600); a saved model is an ordinary file.
-        os.chmod(temporary, 0o644)
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    """Save ``text`` as UTF-8 all or nothing (see ``autograd_engine.write_atomically``)."""
+    autograd_engine.write_atomically(path, text.encode("utf-8"))

@@ -9,12 +9,12 @@ picture, not text, is asked for: ``.source`` works with the standard library alo
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Collection, Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from autograd_engine.files import write_atomically
 from autograd_engine.value import Value
 from autograd_engine.viz.backends import FORMATS, render
 from autograd_engine.viz.dot_builder import DotDocument, DotOptions, build_dot
@@ -93,15 +93,7 @@ class Graph:
             raise ValueError(
                 f"save({str(target)!r}): unknown format {kind!r}; use .svg, .png, .pdf or .dot"
             )
-        handle, temporary = tempfile.mkstemp(dir=target.parent or ".", prefix=target.name + ".")
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(data)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        return target
+        return write_atomically(target, data)
 
     @cached_property
     def digraph(self) -> Any:
