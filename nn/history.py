@@ -17,13 +17,15 @@ class StepRecord:
     learning_rate: float
 
 
-@dataclass
+@dataclass(repr=False)
 class History:
     """Loss (and accuracy, when a metric is used) of every step, and how training ended.
 
     >>> history = History(loss=[1.0, 0.5], accuracy=[0.5, 1.0], learning_rate=[0.1, 0.1])
     >>> history.steps, history.final_loss, history.interrupted
     (2, 0.5, False)
+    >>> history
+    History(2 steps, final loss 0.5, final accuracy 1)
     """
 
     loss: list[float] = field(default_factory=list)
@@ -42,6 +44,19 @@ class History:
     def final_loss(self) -> float | None:
         """The last step's loss, or None before any step."""
         return self.loss[-1] if self.loss else None
+
+    def __repr__(self) -> str:
+        # A summary: the full lists run to thousands of numbers in a notebook cell.
+        parts = [f"{self.steps} steps"]
+        if self.loss:
+            parts.append(f"final loss {self.loss[-1]:.4g}")
+        if self.accuracy:
+            parts.append(f"final accuracy {self.accuracy[-1]:.4g}")
+        if self.interrupted:
+            parts.append("interrupted")
+        if self.stopped:
+            parts.append("stopped by a callback")
+        return f"History({', '.join(parts)})"
 
     def record(self, record: StepRecord) -> None:
         """Append one step."""
