@@ -30,6 +30,7 @@ from nn.data import batches
 from nn.history import History, StepRecord
 from nn.losses import accuracy, l2_penalty
 from nn.optim import Optimizer, clip_grad_norm
+from nn.replayed import ReplayedStep
 from nn.rng import Seed, make_rng
 
 LossFunction = Callable[[Any, Any], Value]
@@ -174,6 +175,7 @@ def fit(
     progress: bool | None = None,
     shuffle: bool = True,
     seed: Seed = None,
+    replay: bool = False,
 ) -> History:
     """Train ``model`` on ``data = (X, y)``; return the loss and accuracy of every step.
 
@@ -193,6 +195,9 @@ def fit(
             bar when tqdm is installed.
         shuffle: shuffle the points each epoch (from ``seed``).
         seed: random source for shuffling (see ``nn.rng``).
+        replay: record the loss graph at the first step and replay it after (the
+            engine's ``record``): the same gradients bit for bit, several times faster.
+            Full-batch only (``batch_size=None``); see ``nn.replayed``.
 
     Ctrl-C ends training cleanly: the step under way finishes, then ``fit`` returns with
     the weights trained so far and ``history.interrupted`` set (a second Ctrl-C stops the
@@ -210,6 +215,12 @@ def fit(
     if len(X) != len(y):
         raise ValueError(f"fit: {len(X)} inputs but {len(y)} targets")
     size = batch_size or len(X)
+    if replay and size < len(X):
+        raise ValueError(
+            f"fit(replay=True) replays one recorded graph, so it needs full-batch training "
+            f"(batch_size=None); batch_size={batch_size} gives a new graph per batch"
+        )
+    replayed = ReplayedStep(model, loss, optimizer, l2=l2, clip_norm=clip_norm) if replay else None
     per_epoch = -(-len(X) // size)
     history = History()
     rng = make_rng(seed)
@@ -222,9 +233,12 @@ def fit(
                 mixed = shuffle and size < len(X)
                 for inputs, targets in batches(X, y, size, shuffle=mixed, seed=rng):
                     rate = optimizer.learning_rate
-                    value, outputs = train_step(
-                        model, loss, optimizer, inputs, targets, l2=l2, clip_norm=clip_norm
-                    )
+                    if replayed is not None:
+                        value, outputs = replayed(inputs, targets)
+                    else:
+                        value, outputs = train_step(
+                            model, loss, optimizer, inputs, targets, l2=l2, clip_norm=clip_norm
+                        )
                     score = metric(outputs, targets) if metric is not None else None
                     record = StepRecord(history.steps, epoch, value, score, rate)
                     history.record(record)
