@@ -52,7 +52,7 @@ def spec_of(node: Value) -> tuple[OpSpec, tuple[float, ...]] | None:
     return None if found is None else (found, ())
 
 
-class _Program:
+class _Source:
     """Source lines and the objects they refer to, built node by node."""
 
     def __init__(self) -> None:
@@ -103,7 +103,7 @@ def compile_graph(
     """
     output = order[-1]
     leaves = [node for node in order if not node._parents]
-    program = _Program()
+    program = _Source()
     lines = program.lines
     leaf_names = ", ".join(f"v{index[leaf]}" for leaf in leaves)
     lines.append(f"{leaf_names}, = map(_data, leaves)")
@@ -127,7 +127,7 @@ def compile_graph(
 
 
 def _forward_source(
-    program: _Program,
+    program: _Source,
     node: Value,
     spec_params: tuple[OpSpec, tuple[float, ...]],
     index: dict[Value, int],
@@ -141,7 +141,7 @@ def _forward_source(
 
 
 def _backward_lines(
-    program: _Program,
+    program: _Source,
     order: list[Value],
     index: dict[Value, int],
     specs: dict[Value, tuple[OpSpec, tuple[float, ...]]],
@@ -184,7 +184,7 @@ def _backward_lines(
 
 
 def _gradient_terms(
-    program: _Program, node: Value, spec: OpSpec, params: tuple[float, ...], index: dict[Value, int]
+    program: _Source, node: Value, spec: OpSpec, params: tuple[float, ...], index: dict[Value, int]
 ) -> tuple[list[str], str | None]:
     """One expression per operand, and a statement to run first (a rule call) or None."""
     i = index[node]

@@ -8,6 +8,7 @@ mostly measures the neighbours.
 from __future__ import annotations
 
 import datetime
+import math
 import os
 import platform
 import subprocess
@@ -129,12 +130,20 @@ def notes(results: dict[str, Any]) -> list[str]:
     demo = results.get("W2", {})
     finals = [
         f"{engine} {entry['final_accuracy']:.0%} (loss {entry['final_loss']:.4f}, "
-        f"{entry['full_ms_per_step']:.1f} ms/step over the 100 steps)"
+        f"{entry.get('full_ms_per_step', math.nan):.1f} ms/step over the 100 steps)"
         for engine, entry in demo.items()
         if entry and "final_accuracy" in entry
     ]
     if finals:
         lines.append("W2 final accuracy after micrograd's 100 steps: " + "; ".join(finals) + ".")
+    whole = demo.get("micrograd") or {}
+    if "full_ms_per_step" in whole:
+        ratios = [
+            f"{engine} {whole['full_ms_per_step'] / entry['full_ms_per_step']:,.0f}×"
+            for engine, entry in demo.items()
+            if engine != "micrograd" and entry and "full_ms_per_step" in entry
+        ]
+        lines.append("W2 speed-up over the whole 100-step demo: " + ", ".join(ratios) + ".")
     reference = _get(results, "W2", "micrograd")
     for engine in ("ours", "replay", "floor"):
         entry = _get(results, "W2", engine)
@@ -172,11 +181,41 @@ def targets(results: dict[str, Any]) -> list[Target]:
         )
     )
     found.append(_floor_target(results, "W2", "replay", "W2r replay vs floor", 2.0))
+    found.extend(_whole_demo_targets(results))
     w3 = speedup(results, "W3", "ours")
     found.append(Target("W3 vs micrograd", "≥ 100×", _times(w3), None if w3 is None else w3 >= 100))
     found.append(_floor_target(results, "W3", "ours", "W3 vs floor (aim)", 1.5))
     found.extend(_chain_targets(results))
     found.append(_memory_target(results))
+    return found
+
+
+def _whole_demo_targets(results: dict[str, Any]) -> list[Target]:
+    """W2 and W2r over all 100 steps, when micrograd's whole demo was run too."""
+    demo = results.get("W2", {})
+    whole = (demo.get("micrograd") or {}).get("full_ms_per_step")
+    ours, replay = ((demo.get(e) or {}).get("full_ms_per_step") for e in ("ours", "replay"))
+    if not whole or not ours or not replay:
+        return []
+    floor = (demo.get("floor") or {}).get("full_ms_per_step")
+    found = [
+        Target(
+            "W2 dynamic vs micrograd, whole demo", "≥ 50×", _times(whole / ours), whole / ours >= 50
+        ),
+        Target(
+            "W2r replay vs micrograd, whole demo",
+            "≥ 200×",
+            _times(whole / replay),
+            whole / replay >= 200,
+        ),
+    ]
+    if floor:
+        ratio = replay / floor
+        found.append(
+            Target(
+                "W2r replay vs floor, whole demo", "≤ 2.0× floor", f"{ratio:.2f}× floor", ratio <= 2
+            )
+        )
     return found
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -43,35 +44,51 @@ class Job:
 
 @dataclass
 class Plan:
-    """Repeats and sizes of every workload; ``quick`` shrinks them for a smoke run."""
+    """Repeats and sizes of every workload; ``quick`` shrinks them for a smoke run.
+
+    Timed workloads run in ``rounds`` interleaved rounds (micrograd, ours, replay, floor,
+    then again), so that a burst of load on a shared machine lands on every engine alike
+    instead of on whichever ran during it; samples of all rounds are pooled.
+    """
 
     quick: bool = False
     micrograd_full: bool = False
     only: set[str] = field(default_factory=lambda: {"W1", "W2", "W3", "W4", "W5"})
 
+    @property
+    def rounds(self) -> int:
+        """How many interleaved rounds the timed workloads get."""
+        return 1 if self.quick else 3
+
     def jobs(self, engines: tuple[str, ...]) -> list[Job]:
-        """Every job, micrograd's first within each workload."""
-        q = self.quick
+        """Every job in running order: timed workloads round by round, then W5 and W4."""
         table: list[Job] = []
-        if "W1" in self.only:
-            args = ("--repeats", "3" if q else "7", "--iterations", "200" if q else "500")
-            table += [Job("W1", e, args) for e in ("micrograd", "ours")]
-        if "W2" in self.only:
-            steps = ("--steps", "2" if q else "5")
-            table.append(Job("W2", "micrograd", ("--repeats", "1", *steps)))
-            for engine in ("ours", "replay", "floor"):
-                table.append(Job("W2", engine, ("--repeats", "1" if q else "3", *steps, "--full")))
-            if self.micrograd_full:
-                table.append(Job("W2", "micrograd", ("--repeats", "1", "--steps", "1", "--full")))
-        if "W3" in self.only:
-            table.append(Job("W3", "micrograd", ("--repeats", "1" if q else "3")))
-            table += [Job("W3", e, ("--repeats", "5" if q else "20")) for e in ("ours", "floor")]
+        for round_ in range(self.rounds):
+            table += self._timed_round(first=round_ == 0)
         if "W5" in self.only:
             table += [Job("W5", e, ("--count", "100000")) for e in ("micrograd", "ours")]
         jobs = [job for job in table if job.engine in engines]
         if "W4" in self.only:
             jobs += self.depth_jobs(engines)
         return jobs
+
+    def _timed_round(self, first: bool) -> list[Job]:
+        q = self.quick
+        table: list[Job] = []
+        if "W1" in self.only:
+            args = ("--repeats", "3", "--iterations", "200" if q else "500")
+            table += [Job("W1", e, args) for e in ("micrograd", "ours")]
+        if "W2" in self.only:
+            steps = ("--steps", "2" if q else "3")
+            table.append(Job("W2", "micrograd", ("--repeats", "1", *steps)))
+            full = ("--full",) if first else ()
+            table += [Job("W2", e, ("--repeats", "1", *steps, *full)) for e in ENGINES[1:]]
+            if first and self.micrograd_full:
+                table.append(Job("W2", "micrograd", ("--repeats", "1", "--steps", "1", "--full")))
+        if "W3" in self.only:
+            table.append(Job("W3", "micrograd", ("--repeats", "1")))
+            table += [Job("W3", e, ("--repeats", "5" if q else "7")) for e in ("ours", "floor")]
+        return table
 
     def depth_jobs(self, engines: tuple[str, ...]) -> list[Job]:
         """W4 jobs, one per depth (the runner stops an engine at its first failure)."""
@@ -144,8 +161,32 @@ def run_plan(plan: Plan, engines: tuple[str, ...], log: Any = sys.stderr) -> dic
             slot.setdefault(job.engine, {})[int(job.args[1])] = result
             if "error" in result:
                 failed.add(job.engine)
-        elif job.workload == "W2" and job.engine == "micrograd" and "--full" in job.args:
-            slot["micrograd"].update({k: v for k, v in result.items() if k.startswith("final")})
         else:
-            slot[job.engine] = result
+            _merge(slot, job.engine, result)
     return results
+
+
+def _merge(slot: dict[str, Any], engine: str, result: dict[str, Any]) -> None:
+    """Pool a round's samples with the earlier rounds'; keep the first round's extras.
+
+    >>> slot = {}
+    >>> _merge(slot, "ours", {"samples": [3.0], "min": 3.0, "median": 3.0, "losses": [1.0]})
+    >>> _merge(slot, "ours", {"samples": [1.0, 2.0], "min": 1.0, "median": 1.5})
+    >>> slot["ours"]["samples"], slot["ours"]["min"], slot["ours"]["median"]
+    ([3.0, 1.0, 2.0], 1.0, 2.0)
+    """
+    earlier = slot.get(engine)
+    if earlier is None or "error" in earlier:
+        slot[engine] = result
+        return
+    if "error" in result:
+        return
+    for key, value in result.items():
+        if key == "samples":
+            earlier["samples"] = earlier["samples"] + value
+        elif key == "record_s":
+            earlier[key] = min(earlier.get(key, value), value)
+        elif key not in earlier:
+            earlier[key] = value
+    earlier["min"] = min(earlier["samples"])
+    earlier["median"] = statistics.median(earlier["samples"])

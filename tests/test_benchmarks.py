@@ -88,3 +88,14 @@ def test_report_checks_targets() -> None:
     assert found["W5 bytes per op node vs micrograd"] is True
     assert found["W2 dynamic vs micrograd"] is None  # not measured
     assert "2.50×" in benchmarks.report.table(results)
+
+
+def test_plan_interleaves_engines_and_covers_every_workload() -> None:
+    from benchmarks.runner import ENGINES, Plan
+
+    jobs = Plan(micrograd_full=True).jobs(ENGINES)
+    assert {job.workload for job in jobs} == {"W1", "W2", "W3", "W4", "W5"}
+    w2 = [job.engine for job in jobs if job.workload == "W2"]
+    assert w2[:5] == ["micrograd", "ours", "replay", "floor", "micrograd"]  # round 1, full
+    assert w2.count("micrograd") == 4  # three rounds and micrograd's 100 steps
+    assert not any(job.engine == "micrograd" for job in Plan().jobs(("ours", "floor")))
