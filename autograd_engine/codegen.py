@@ -150,8 +150,10 @@ def _backward_lines(
     """Reverse sweep as statements: each gradient is 0.0 plus its terms in sweep order."""
     needs = _needs_grad(order)
     touched: set[Value] = {output}
-    # backward() zeroes interior gradients and adds the seed; a leaf output accumulates.
-    lines = [f"g{index[output]} = {'0.0' if output._parents else f'G{index[output]}'} + seed"]
+    # backward() zeroes interior gradients and adds the seed; a leaf output accumulates
+    # (a constant one too, but constants' gradients are not returned).
+    start = f"G{index[output]}" if not output._parents and needs[output] else "0.0"
+    lines = [f"g{index[output]} = {start} + seed"]
     for node in reversed(order):
         if not node._parents or not needs[node]:
             continue

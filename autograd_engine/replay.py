@@ -3,11 +3,13 @@
 A training loop builds the same graph every step: the same ops on the same parameters,
 only the numbers change. ``record(loss)`` walks that graph once and compiles it into one
 straight-line Python function (``autograd_engine.codegen``: ``v12 = v3 * v7`` for every
-node, ``g3 += g12 * v7`` for every edge). ``tape.run()`` then reads the leaves' current ``.data`` (new weights after an
-optimizer step, new inputs), recomputes every value and adds the gradients into the
-leaves' ``.grad`` exactly as ``loss.backward()`` would: the same floating-point
-operations in the same order, so the same bits, kinks (``relu`` at 0) included. No node
-is created, so there is no garbage to collect either.
+node, ``g3 += g12 * v7`` for every edge). ``tape.run()`` then reads the leaves' current
+``.data`` (new weights after an optimizer step, new inputs), recomputes every value and
+adds the gradients into the leaves' ``.grad`` exactly as ``loss.backward()`` would: the
+same floating-point operations in the same order, so the same bits, kinks (``relu`` at 0)
+included. No node is created, so there is no garbage to collect either. Under
+``detect_anomaly()`` a run first takes the slow path op by op, to stop at the first NaN or
+infinity with the message a build would give.
 
 What a tape cannot see is Python control flow: ``if x.data > 0:`` in user code picks one
 branch while recording and the tape keeps it. Ops re-evaluate their own branches
@@ -32,7 +34,9 @@ from operator import attrgetter
 from typing import Any
 
 from autograd_engine.codegen import Program, compile_graph, spec_of
+from autograd_engine.errors import AnomalyError
 from autograd_engine.graph import topological_order
+from autograd_engine.modes import current_mode
 from autograd_engine.ops import OpSpec
 from autograd_engine.value import Value, describe, to_float
 
@@ -177,8 +181,12 @@ class Tape:
                 or ``feed`` names a Value that is not a non-constant leaf of the tape.
         """
         self._prepare(feed)
-        starts = list(map(_grad, self._grad_leaves))
         seed = to_float(grad)
+        if current_mode().anomaly:  # the slow path, so that detect_anomaly() works here too
+            found = self._interpret(seed, backward=True, anomaly=True)
+            if found is not None:
+                raise found
+        starts = list(map(_grad, self._grad_leaves))
         try:
             out, watched, grads = self._program(
                 self._leaves, starts, _has_negative_zero(starts), seed, True
@@ -201,6 +209,10 @@ class Tape:
         (5.0, 2.0)
         """
         self._prepare(feed)
+        if current_mode().anomaly:
+            found = self._interpret(0.0, backward=False, anomaly=True)
+            if found is not None:
+                raise found
         try:
             out, watched = self._program(self._leaves, (), False, 0.0, False)
         except (ArithmeticError, ValueError) as exc:
@@ -302,26 +314,46 @@ the code built another graph (a Python branch on data?)
 
     def _explain(self, exc: BaseException) -> BaseException:
         """Redo the step slowly, op by op, to name the op that failed, as a build would."""
+        return self._interpret(1.0, backward=True, anomaly=False) or exc
+
+    def _interpret(self, seed: float, *, backward: bool, anomaly: bool) -> BaseException | None:
+        """The step op by op through the table: the error a fresh build would raise, or None.
+
+        With ``anomaly`` it also reports the first NaN or infinity, as ``detect_anomaly()``
+        does for a fresh build (same messages).
+        """
         values: dict[Value, Any] = {leaf: leaf.data for leaf in self._leaves}
-        node = None
         for node in self._order:
             if node._parents:
                 spec, params = self._specs[node]
-                values[node] = spec.evaluate([values[p] for p in node._parents], params)
-        grads: dict[Value, float] = {self._output: 1.0}
+                inputs = [values[p] for p in node._parents]
+                values[node] = data = spec.evaluate(inputs, params)
+                if anomaly and not math.isfinite(data):
+                    shown = ", ".join(map(repr, inputs))
+                    return AnomalyError(
+                        f"forward of {node._op} produced {data!r} from inputs ({shown})"
+                    )
+        if not backward:
+            return None
+        grads: dict[Value, float] = {self._output: 0.0 + seed}
         for node in reversed(self._order):
             g = grads.get(node)
             if g is None or not node._parents:
                 continue
             inputs = [values[p] for p in node._parents]
+            shown = ", ".join(map(repr, inputs))
             try:
                 terms = node._rule(g, values[node], *inputs)
             except (ArithmeticError, ValueError) as error:
-                shown = ", ".join(map(repr, inputs))
                 return type(error)(f"backward of {describe(node)} at inputs ({shown}): {error}")
-            for parent, term in zip(node._parents, terms, strict=True):
+            for position, (parent, term) in enumerate(zip(node._parents, terms, strict=True)):
+                if anomaly and not math.isfinite(term):
+                    return AnomalyError(
+                        f"backward of {describe(node)} produced gradient {term!r} for input "
+                        f"{position} from inputs ({shown}) and upstream gradient {g!r}"
+                    )
                 grads[parent] = grads.get(parent, 0.0) + term
-        return exc
+        return None
 
 
 class _Number:

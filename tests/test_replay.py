@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd_engine import OPS, Value, dot, relu, scope
+from autograd_engine import OPS, AnomalyError, Value, constant, detect_anomaly, dot, relu, scope
 from autograd_engine import sum as vsum
 from autograd_engine.replay import ReplayError, Tape, record
 from nn import MLP
@@ -211,6 +211,11 @@ def test_leaf_output() -> None:
     assert x.grad == 4.0
 
 
+def test_constant_outputs_and_all_constant_graphs() -> None:
+    assert record(constant(2.0)).run() == 2.0
+    assert record(constant(2.0) * 3.0).run() == 6.0
+
+
 def test_roles_are_reported() -> None:
     model = MLP(2, [2, 1], seed=0)
     x = [Value(1.0), Value(2.0)]
@@ -305,6 +310,22 @@ def test_errors_name_the_op_like_a_build_would() -> None:
     tape = record((y - 1.0).sqrt() * 1.0 + y)
     with pytest.raises(ZeroDivisionError, match=r"backward of sqrt at inputs \(0\.0\)"):
         tape.run()
+
+
+def test_detect_anomaly_applies_to_replay_with_a_build_s_messages() -> None:
+    x = Value(1.0)
+    y = (x * 1e308) * 10.0
+    tape = record(y)
+    assert tape.run() == math.inf  # no anomaly mode: IEEE arithmetic, like a build
+    with detect_anomaly(), pytest.raises(AnomalyError) as replayed:
+        tape.run()
+    with detect_anomaly(), pytest.raises(AnomalyError) as built:
+        (x * 1e308) * 10.0
+    assert str(replayed.value) == str(built.value)
+    z = Value(0.0)
+    w = z.sqrt() * 1.0
+    with detect_anomaly(), pytest.raises(ZeroDivisionError, match="backward of sqrt"):
+        record(w).run()
 
 
 def test_scoped_graphs_and_parametrised_ops_replay() -> None:
