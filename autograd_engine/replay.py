@@ -96,7 +96,21 @@ class Tape:
     """A recorded graph, compiled; build it with ``record``.
 
     ``run`` re-runs forward and backward, ``forward`` only the values, ``check`` compares
-    the tape with a freshly built graph.
+    the tape with a freshly built graph. A tape keeps its recorded nodes alive (they name
+    the op in error messages and are what ``check`` compares against).
+
+    >>> from autograd_engine import Value
+    >>> w = Value(0.5)
+    >>> w.kind = "parameter"
+    >>> tape = record((w * 4.0).tanh())
+    >>> tape
+    Tape(4 nodes, 1 parameters, 0 other leaves, 1 constants)
+    >>> for _ in range(3):  # gradient descent on tanh(4w), replayed
+    ...     w.grad = 0.0
+    ...     loss = tape.run()
+    ...     w.data -= 0.1 * w.grad
+    >>> round(loss, 6), round(w.data, 6)
+    (0.940979, 0.390808)
     """
 
     def __init__(
@@ -121,8 +135,9 @@ class Tape:
         self._parameters = _check_params(params, index, leaves)
         self._inputs = _check_inputs(inputs, index, self._feedable)
         for node in watch:
-            if node not in index:
-                raise ReplayError(f"watch: {_name(node)} is not a node of the recorded graph")
+            if not isinstance(node, Value) or node not in index:
+                shown = _name(node) if isinstance(node, Value) else repr(node)
+                raise ReplayError(f"watch: {shown} is not a node of the recorded graph")
         self._watch = list(watch)
         specs = {node: _recordable(node) for node in order if node._parents}
         self._specs = specs
