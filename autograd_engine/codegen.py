@@ -20,7 +20,7 @@ from typing import Any
 from autograd_engine.ops import OPS, OpSpec
 from autograd_engine.value import Rule, Value
 
-# program(leaves, starts, keep_zeros, seed, backward) -> (output, watched[, gradients])
+# program(leaves, starts, seed, backward) -> (output, watched[, gradients])
 Program = Callable[..., tuple[Any, ...]]
 
 _data = attrgetter("data")
@@ -28,8 +28,8 @@ _data = attrgetter("data")
 # Gradient blocks of these ops are skipped when their upstream gradient is zero (a dead
 # relu, a sample past its margin): every local derivative is 1 or one of the inputs, so
 # with a finite output every term would be a signed zero, which leaves a sum unchanged.
+# ``Value.backward``'s sweep skips the very same nodes, so the two agree bit for bit.
 _LINEAR_OPS = ("dot", "sum")
-_SKIP_MIN_ARITY = 3
 
 _RULE_SPECS: dict[Rule, OpSpec] = {}
 
@@ -88,17 +88,16 @@ def compile_graph(
         watch: nodes whose values are returned too.
 
     Returns:
-        ``program(leaves, starts, keep_zeros, seed, backward)``. ``leaves`` holds objects
+        ``program(leaves, starts, seed, backward)``. ``leaves`` holds objects
         with ``.data`` in the order of the leaves in ``order``; with ``backward`` false it
         returns ``(output, watched values)``, else also the gradients of ``grad_leaves``
-        (each ``starts[i]`` plus its terms, as ``backward()`` accumulates). ``keep_zeros``
-        turns off the skipping of zero-gradient blocks (needed when a start is -0.0).
+        (each ``starts[i]`` plus its terms, as ``backward()`` accumulates).
 
     >>> from autograd_engine import Value
     >>> x = Value(3.0)
     >>> order = [x, x * x]
     >>> program = compile_graph(order, {x: 0, order[1]: 1}, {order[1]: spec_of(order[1])}, [x], [])
-    >>> program([Value(5.0)], [0.0], False, 1.0, True)
+    >>> program([Value(5.0)], [0.0], 1.0, True)
     (25.0, (), (10.0,))
     """
     output = order[-1]
@@ -120,7 +119,7 @@ def compile_graph(
     lines.extend(_backward_lines(program, order, index, specs, output))
     results = "".join(f"g{index[leaf]}, " for leaf in grad_leaves)
     lines.append(f"return {out}, ({watched}), ({results})")
-    source = "def replay(leaves, starts, keep_zeros, seed, backward):\n    " + "\n    ".join(lines)
+    source = "def replay(leaves, starts, seed, backward):\n    " + "\n    ".join(lines)
     namespace = program.names
     exec(compile(source, "<autograd_engine.codegen>", "exec"), namespace)
     return namespace["replay"]
@@ -171,11 +170,11 @@ def _backward_lines(
             touched.add(parent)
             base = f"G{j}" if not parent._parents else "0.0"
             block.append(f"g{j} = {base} + ({term})")
-            first.append(f"g{j} = {base} + 0.0")
-        if spec.name in _LINEAR_OPS and spec is OPS[spec.name] and len(targets) >= _SKIP_MIN_ARITY:
-            # A zero gradient with a finite output adds signed zeros only: skip the terms
-            # (unless some leaf starts at -0.0, which a +0.0 term would flip).
-            lines.append(f"if g{i} or keep_zeros or v{i} - v{i}:")
+            first.append(f"g{j} = {base}")
+        if spec.name in _LINEAR_OPS and spec is OPS[spec.name]:
+            # A zero gradient with a finite output adds signed zeros only: skip the terms,
+            # leaving each parent's gradient as it was, exactly as backward() does.
+            lines.append(f"if g{i} or v{i} - v{i}:")
             lines.extend(f"    {line}" for line in block)
             if first:
                 lines.append("else:")

@@ -75,6 +75,10 @@ def _sweep(output: Value, seed: float, create_graph: bool) -> dict[Value, Any]:
                 local = node._rule(g, node.data, *[p.data for p in parents])
             for parent, contribution in zip(parents, local, strict=True):
                 previous = sums.get(parent)
+                if previous is None:
+                    # Floats start from 0.0 as backward() does (so -0.0 comes out as +0.0,
+                    # bit for bit the same); Values start from the contribution itself.
+                    previous = None if create_graph else 0.0
                 sums[parent] = contribution if previous is None else previous + contribution
     except (ArithmeticError, ValueError) as exc:
         raise _backward_error(node, exc) from exc

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from itertools import filterfalse, repeat
 from operator import attrgetter
 from typing import Any
 
@@ -203,9 +202,7 @@ class Tape:
                 raise found
         starts = list(map(_grad, self._grad_leaves))
         try:
-            out, watched, grads = self._program(
-                self._leaves, starts, _has_negative_zero(starts), seed, True
-            )
+            out, watched, grads = self._program(self._leaves, starts, seed, True)
         except (ArithmeticError, ValueError) as exc:
             raise self._explain(exc) from exc
         for leaf, value in zip(self._grad_leaves, grads, strict=True):
@@ -229,7 +226,7 @@ class Tape:
             if found is not None:
                 raise found
         try:
-            out, watched = self._program(self._leaves, (), False, 0.0, False)
+            out, watched = self._program(self._leaves, (), 0.0, False)
         except (ArithmeticError, ValueError) as exc:
             raise self._explain(exc) from exc
         return self._publish(out, watched)
@@ -268,7 +265,7 @@ the code built another graph (a Python branch on data?)
         values = [leaf.data for leaf in order if not leaf._parents]
         fresh_leaves = [leaf for leaf in order if not leaf._parents and leaf.kind != "constant"]
         starts = [0.0] * len(self._grad_leaves)
-        out, _, grads = self._program(list(map(_Number, values)), starts, False, 1.0, True)
+        out, _, grads = self._program(list(map(_Number, values)), starts, 1.0, True)
         if not _same(out, fresh.data):
             raise ReplayError(f"check: replay gives {out!r}, the fresh graph {fresh.data!r}")
         expected = grad(fresh, fresh_leaves)
@@ -469,9 +466,3 @@ def _recordable(node: Value) -> tuple[OpSpec, tuple[float, ...]]:
 
 def _same(a: float, b: float) -> bool:
     return a == b or (a != a and b != b)  # NaN equals NaN here
-
-
-def _has_negative_zero(values: list[float]) -> bool:
-    """Whether any value is -0.0 (zero-skipping would then turn it into +0.0)."""
-    zeros = filterfalse(None, values)
-    return min(map(math.copysign, repeat(1.0), zeros), default=1.0) < 0

@@ -29,6 +29,7 @@ _next_seq = itertools.count().__next__
 # Bound once: the global and attribute lookups would otherwise cost a fifth of make_node.
 _new = object.__new__
 _get_mode = _MODE.get
+_isfinite = math.isfinite
 
 
 def to_float(x: object) -> float:
@@ -254,7 +255,10 @@ def sweep(order: list[Value]) -> None:
     """Push each node's ``.grad`` to its parents, outputs first; floats only.
 
     ``order`` holds op nodes, outputs first. Arity 1 and 2 are unrolled because they are
-    nearly every node of a real graph; fused n-ary ops use their accumulate form.
+    nearly every node of a real graph; fused n-ary ops use their accumulate form, and are
+    skipped when their gradient is zero. The skip gives the plain sum's exact numbers; the
+    only trace it could leave is a leaf gradient a user set to -0.0 staying -0.0 where
+    adding +0.0 would have made it +0.0 (equal under ``==``).
     """
     mode = _MODE.get()
     if mode is not None and mode.anomaly:
@@ -279,7 +283,14 @@ def sweep(order: list[Value]) -> None:
             else:
                 accumulate = _ACCUMULATE.get(node._rule)
                 if accumulate is not None:
-                    accumulate(node.grad, parents)
+                    g = node.grad
+                    # A zero upstream gradient (a dead relu, a sample past its margin: most
+                    # dot nodes of a training step) sends only signed zeros through sum and
+                    # dot, whose local derivatives are 1 or inputs, finite when the output
+                    # is: adding them changes no parent's gradient, so skip the loop.
+                    if g == 0.0 and _isfinite(node.data):
+                        continue
+                    accumulate(g, parents)
                     continue
                 grads = node._rule(node.grad, node.data, *[p.data for p in parents])
                 for parent, grad in zip(parents, grads, strict=True):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import math
+import random
 
 import pytest
 
@@ -131,3 +132,24 @@ def test_ops_inside_backward_do_not_leak_into_the_graph() -> None:
     nodes_before = len(ag.reachable(y))
     y.backward()
     assert len(ag.reachable(y)) == nodes_before
+
+
+def test_skipping_zero_gradient_fused_nodes_changes_no_bit() -> None:
+    # A hinge loss on a relu network: most dot nodes get an exactly-zero gradient (dead
+    # units, samples past the margin), which backward() skips. grad() never skips.
+    rng = random.Random(7)
+    weights = [[Value(rng.uniform(-1, 1)) for _ in range(3)] for _ in range(6)]
+    out_w = [Value(rng.uniform(-1, 1)) for _ in range(6)]
+    terms = []
+    for _ in range(30):
+        x = [Value(rng.uniform(-2, 2)), Value(rng.uniform(-2, 2)), 1.0]
+        hidden = [ag.dot(w, x).relu() for w in weights]
+        score = ag.dot(out_w, hidden)
+        terms.append((1 - rng.choice([-1, 1]) * score).relu())
+    loss = ag.sum(terms) * (1 / 30)
+    leaves = [leaf for leaf in ag.reachable(loss) if leaf.is_leaf]
+    expected = ag.grad(loss, leaves)
+    loss.backward()
+    assert [leaf.grad.hex() for leaf in leaves] == [g.hex() for g in expected]
+    dots = [n for n in ag.reachable(loss) if n.op == "dot"]
+    assert sum(n.grad == 0.0 for n in dots) > len(dots) // 4  # the skip was exercised
