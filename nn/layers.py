@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from itertools import chain
 from typing import Any
 
 from autograd_engine import Value, dot, scope
@@ -178,7 +179,8 @@ class Layer(Module):
 
     def parameters(self) -> list[Value]:
         """Each neuron's ``[w..., b]`` in turn."""
-        return [p for neuron in self.neurons for p in neuron.parameters()]
+        # chain flattens in C: zero_grad and optimizers ask for this list every step.
+        return list(chain.from_iterable([neuron.parameters() for neuron in self.neurons]))
 
     @property
     def nin(self) -> int:
@@ -276,7 +278,7 @@ class MLP(Module):
 
     def parameters(self) -> list[Value]:
         """Each layer's parameters in turn (micrograd's order)."""
-        return [p for layer in self.layers for p in layer.parameters()]
+        return list(chain.from_iterable([layer.parameters() for layer in self.layers]))
 
     @property
     def nin(self) -> int:
