@@ -21,8 +21,6 @@ from autograd_engine.gradcheck import GradCheckReport, check_grad
 from autograd_engine.graph import edges, reachable, topological_order
 from autograd_engine.modes import detect_anomaly, is_grad_enabled, no_grad, scope
 from autograd_engine.ops import (
-    OPS,
-    OpSpec,
     cos,
     dot,
     exp,
@@ -38,6 +36,7 @@ from autograd_engine.ops import (
 from autograd_engine.ops import (
     sum as sum,  # re-exported on purpose; see the module docstring
 )
+from autograd_engine.opspec import OPS, OpSpec
 from autograd_engine.replay import ReplayError, Tape, record
 from autograd_engine.stepper import Frame, backward_steps
 from autograd_engine.value import Value, constant, local_derivatives

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from operator import attrgetter
 from typing import Any
 
-from autograd_engine.ops import OPS, OpSpec
+from autograd_engine.opspec import OPS, OpSpec
 from autograd_engine.value import Rule, Value
 
 # program(leaves, starts, seed, backward) -> (output, watched[, gradients])

@@ -1,203 +1,36 @@
 """The op table: every primitive once, with its forward, its derivative rule and its domain.
 
-Adding an op is one ``defop`` call here. The call registers the op in ``OPS`` (which tests
-and docs iterate over), returns the public function (which takes floats or Values), and
-gives ``Value`` a method of the same name. Operators (``+ - * / **``, unary ``-``,
-``abs``) are bound to their table entries at the bottom of the file.
+Adding an op is one ``defop`` call here (``opspec.py`` says what an entry holds). The call
+registers the op in ``OPS`` (which tests and docs iterate over), returns the public
+function (which takes floats or Values), and gives ``Value`` a method of the same name.
+Operators (``+ - * / **``, unary ``-``, ``abs``) are bound to their table entries at the
+bottom of the file.
 
-A rule has the form ``rule(g, out, *inputs, *params) -> one gradient per input``: ``g`` is
-the upstream gradient and ``out`` the op's result. Rules only return; the sweep adds.
-Because rules use plain arithmetic and the public functions below, the same rule runs on
-floats (the normal backward) and on Values (``grad(..., create_graph=True)``), which is
-what makes higher derivatives work. Comparisons in rules (``x > 0``) work on both, as
-Values compare by ``data``; equality must go through ``_number`` since ``==`` on Values is
-identity.
+Rules (``rule(g, out, *inputs, *params)``) use plain arithmetic and the public functions
+below, so the same rule runs on floats (the normal backward) and on Values
+(``grad(..., create_graph=True)``), which is what makes higher derivatives work.
+Comparisons in rules (``x > 0``) work on both, as Values compare by ``data``; equality
+must go through ``number`` since ``==`` on Values is identity.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 from operator import add, mul, sub
 from typing import Any
 
-from autograd_engine.value import Rule, Value, constant, make_node, register_accumulate, to_float
-
-Number = float | int
-Scalar = Number | Value
-# source(inputs, out, g) -> (forward expression, gradient expressions); see OpSpec.
-Source = Callable[[Sequence[str], str, str], tuple[str, Sequence[str]]]
-
-
-@dataclass(frozen=True, eq=False)
-class OpSpec:
-    """One primitive: how to compute it, how to differentiate it, where it is defined.
-
-    Args:
-        name: display name, also the key in ``OPS`` and the ``op`` of nodes it makes.
-        forward: the op on plain floats (inputs, then parameters).
-        rule: ``(g, out, *inputs, *params) -> gradients``, one per input.
-        arity: number of inputs; 0 means any number (the fused n-ary ops).
-        domain: for each input, where the derivative exists and is smooth: ``"real"``,
-            ``"positive"`` or ``"nonzero"`` (a kink or pole at 0). Tests draw from it.
-        params: names of numeric parameters with their defaults (``leaky_relu``'s slope).
-        infix: shown as ``a op b`` in error messages.
-        accumulate: optional float-only form of the rule for the backward sweep,
-            ``accumulate(g, parents)`` adding straight into each parent's ``.grad``; used by
-            the fused n-ary ops to skip building two lists per node. It must give exactly
-            the sums the rule gives (the tests compare them bit for bit).
-        source: optional Python source of the op on floats, for graph replay's compiler
-            (``autograd_engine.replay``): ``source(inputs, out, g)`` gets the variable
-            names of the inputs, the output and the upstream gradient and returns the
-            forward expression and one gradient expression per input. It must compute
-            exactly what ``forward`` and ``rule`` compute (tests compare replay with the
-            plain path bit for bit); ops without it are replayed by calling them.
-    """
-
-    name: str
-    forward: Callable[..., float]
-    rule: Rule
-    arity: int
-    domain: tuple[str, ...]
-    params: dict[str, float] = field(default_factory=dict)
-    infix: bool = False
-    accumulate: Callable[[float, tuple[Value, ...]], None] | None = None
-    source: Source | None = None
-
-    def display(self, params: tuple[float, ...]) -> str:
-        """The ``op`` shown for a node; ``**n`` names its exponent (``**2``)."""
-        if self.name == "**n":
-            return f"**{params[0]:g}"
-        return self.name
-
-    def bind(self, params: tuple[float, ...]) -> Rule:
-        """The rule with its parameters fixed: what a node stores.
-
-        A bound rule carries ``op_spec``, ``op_params`` and ``op_display``, so that a
-        node's op can be recovered from the node (graph replay re-runs its forward).
-        Bound rules are shared between nodes with the same parameters (``x ** 2``).
-        """
-        if not params:
-            return self.rule
-        key = (self.name, params)
-        bound = _BOUND.get(key)
-        if bound is not None:
-            return bound
-        rule = self.rule
-
-        def bound(g: Any, out: Any, *inputs: Any) -> Any:
-            return rule(g, out, *inputs, *params)
-
-        bound.op_spec = self  # type: ignore[attr-defined]
-        bound.op_params = params  # type: ignore[attr-defined]
-        bound.op_display = self.display(params)  # type: ignore[attr-defined]
-        if len(_BOUND) < _BOUND_LIMIT:  # a loop over many exponents must not grow it forever
-            _BOUND[key] = bound
-        return bound
-
-    def evaluate(self, values: list[float], params: tuple[float, ...] = ()) -> float:
-        """Run ``forward`` on floats; domain and range errors name the op and the values."""
-        try:
-            return self.forward(*values, *params)
-        except (ArithmeticError, ValueError) as exc:
-            raise self.error(values, params, exc) from None
-
-    def error(self, values: list[float], params: tuple[float, ...], exc: Exception) -> Exception:
-        """Rewrite an exception from ``forward`` to say which op failed on which numbers."""
-        if self.infix:
-            call = f"{values[0]!r} {self.name} {values[1]!r}"
-        elif self.name == "**n":
-            call = f"{values[0]!r} ** {params[0]!r}"
-        else:
-            call = f"{self.name}({', '.join(map(repr, [*values, *params]))})"
-        reason = "result too large for a float" if isinstance(exc, OverflowError) else exc
-        return type(exc)(f"{call}: {reason}")
-
-    def __call__(self, *inputs: Scalar, **params: float) -> Scalar:
-        """Apply the op: floats in give a float out, any Value in gives a Value node."""
-        if self.arity and len(inputs) > self.arity and self.params:
-            # Parameters may follow the inputs positionally: leaky_relu(x, 0.1).
-            inputs, extra = inputs[: self.arity], inputs[self.arity :]
-            if len(extra) > len(self.params):
-                count = self.arity + len(extra)
-                raise TypeError(f"{self.name} takes {self.arity} input(s), got {count}")
-            params = {**dict(zip(self.params, extra, strict=False)), **params}
-        if self.arity and len(inputs) != self.arity:
-            raise TypeError(f"{self.name} takes {self.arity} input(s), got {len(inputs)}")
-        unknown = set(params) - set(self.params)
-        if unknown:
-            raise TypeError(f"{self.name} got unexpected parameter(s) {sorted(unknown)}")
-        fixed = tuple(to_float(params.get(k, v)) for k, v in self.params.items())
-        if not any(isinstance(x, Value) for x in inputs):
-            return self.evaluate([to_float(x) for x in inputs], fixed)
-        parents = tuple(x if isinstance(x, Value) else constant(x) for x in inputs)
-        data = self.evaluate([p.data for p in parents], fixed)
-        return make_node(data, parents, self.bind(fixed), self.display(fixed))
-
-
-OPS: dict[str, OpSpec] = {}
-
-# Rules bound to parameters, shared by every node with the same op and parameters.
-_BOUND: dict[tuple[str, tuple[float, ...]], Rule] = {}
-_BOUND_LIMIT = 256
-
-
-def defop(
-    name: str,
-    forward: Callable[..., float],
-    rule: Rule,
-    *,
-    arity: int = 1,
-    domain: tuple[str, ...] = ("real",),
-    params: dict[str, float] | None = None,
-    infix: bool = False,
-    accumulate: Callable[[float, tuple[Value, ...]], None] | None = None,
-    source: Source | None = None,
-    doc: str = "",
-) -> Callable[..., Any]:
-    """Register an op and return its public function (floats or Values in).
-
-    A unary op with a ``doc`` also becomes a ``Value`` method: ``x.tanh()``.
-    """
-    if arity > 1 and len(domain) == 1:
-        domain = domain * arity  # one tag for every input
-    spec = OpSpec(name, forward, rule, arity, domain, dict(params or {}), infix, accumulate, source)
-    OPS[name] = spec
-    if accumulate is not None:
-        register_accumulate(rule, accumulate)
-
-    def function(*inputs: Scalar, **kwargs: float) -> Scalar:
-        return spec(*inputs, **kwargs)
-
-    function.__name__ = function.__qualname__ = name
-    function.__doc__ = doc
-    function.spec = spec  # type: ignore[attr-defined]
-    if doc and arity == 1:
-        setattr(Value, name, _unary_method(spec) if not spec.params else function)
-    return function
-
-
-def _unary_method(spec: OpSpec) -> Callable[[Value], Value]:
-    """``x.op()`` without the generic dispatch, as activations sit on the hot path."""
-    forward, rule, op = spec.forward, spec.rule, spec.name
-
-    def method(self: Value) -> Value:
-        try:
-            data = forward(self.data)
-        except (ArithmeticError, ValueError) as exc:
-            raise spec.error([self.data], (), exc) from None
-        return make_node(data, (self,), rule, op)
-
-    method.__name__ = op
-    method.__doc__ = f"``{op}`` of this value; see ``autograd_engine.{op}``."
-    return method
-
-
-def _number(x: Scalar) -> float:
-    """The float inside a rule's argument, for the equality tests ``==`` cannot do on Values."""
-    return x.data if isinstance(x, Value) else x
-
+from autograd_engine.opspec import (
+    OPS,
+    Scalar,
+    Source,
+    as_operand,
+    binary,
+    defop,
+    number,
+    unary_method,
+)
+from autograd_engine.value import Value, make_node, to_float
 
 # ---------------------------------------------------------------------------------------
 # Forwards on floats that need more than ``math``: explicit domains and stable formulas.
@@ -254,10 +87,10 @@ def _dot(*values: float) -> float:
 def _power_rule(g: Any, out: Any, a: Any, b: Any) -> tuple[Any, Any]:
     # d/da = b*a^(b-1). At a = b = 0 the formula would divide by zero, yet a^0 is flat in
     # a; elsewhere keep the formula even for b = 0, as its derivative in b is not zero.
-    grad_a = 0.0 if _number(b) == 0 == _number(a) else g * b * a ** (b - 1)
+    grad_a = 0.0 if number(b) == 0 == number(a) else g * b * a ** (b - 1)
     if a > 0:
         grad_b = g * out * log(a)
-    elif _number(out) == 0:
+    elif number(out) == 0:
         grad_b = 0.0  # 0^b is flat in b for b > 0
     else:
         grad_b = math.nan  # a real power of a negative base has no derivative in b
@@ -479,46 +312,6 @@ def dot(weights: Iterable[Scalar], inputs: Iterable[Scalar]) -> Scalar:
 # Operator bindings: Python's operators on Values call the table entries above.
 
 
-def _as_operand(x: object) -> Value | None:
-    """A Value for an operator's other side, or None (so Python tries the other type)."""
-    if isinstance(x, Value):
-        return x
-    try:
-        return constant(x)  # type: ignore[arg-type]
-    except TypeError:
-        return None
-
-
-def _binary(spec: OpSpec) -> tuple[Callable[..., Any], Callable[..., Any]]:
-    """``a op b`` and its reflected form, built from one table entry."""
-    forward, rule, op = spec.forward, spec.rule, spec.name
-
-    def apply(a: Value, b: Value) -> Value:
-        try:
-            data = forward(a.data, b.data)
-        except (ArithmeticError, ValueError) as exc:
-            raise spec.error([a.data, b.data], (), exc) from None
-        return make_node(data, (a, b), rule, op)
-
-    def method(self: Value, other: object) -> Value:
-        # ``apply`` written out again: one Python call less on the most frequent node.
-        if not isinstance(other, Value):
-            other = _as_operand(other)
-            if other is None:
-                return NotImplemented
-        try:
-            data = forward(self.data, other.data)
-        except (ArithmeticError, ValueError) as exc:
-            raise spec.error([self.data, other.data], (), exc) from None
-        return make_node(data, (self, other), rule, op)
-
-    def reflected(self: Value, other: object) -> Value:
-        operand = _as_operand(other)
-        return NotImplemented if operand is None else apply(operand, self)
-
-    return method, reflected
-
-
 def _pow(self: Value, exponent: object) -> Value:
     if isinstance(exponent, Value):
         return OPS["**"](self, exponent)  # type: ignore[return-value]
@@ -537,15 +330,15 @@ def _pow(self: Value, exponent: object) -> Value:
 
 
 def _rpow(self: Value, base: object) -> Value:
-    operand = _as_operand(base)
+    operand = as_operand(base)
     return NotImplemented if operand is None else OPS["**"](operand, self)  # type: ignore[return-value]
 
 
-Value.__add__, Value.__radd__ = _binary(OPS["+"])  # type: ignore[method-assign]
-Value.__sub__, Value.__rsub__ = _binary(OPS["-"])  # type: ignore[method-assign]
-Value.__mul__, Value.__rmul__ = _binary(OPS["*"])  # type: ignore[method-assign]
-Value.__truediv__, Value.__rtruediv__ = _binary(OPS["/"])  # type: ignore[method-assign]
+Value.__add__, Value.__radd__ = binary(OPS["+"])  # type: ignore[method-assign]
+Value.__sub__, Value.__rsub__ = binary(OPS["-"])  # type: ignore[method-assign]
+Value.__mul__, Value.__rmul__ = binary(OPS["*"])  # type: ignore[method-assign]
+Value.__truediv__, Value.__rtruediv__ = binary(OPS["/"])  # type: ignore[method-assign]
 Value.__pow__, Value.__rpow__ = _pow, _rpow  # type: ignore[method-assign]
-Value.__neg__ = _unary_method(OPS["neg"])  # type: ignore[method-assign]
-Value.__abs__ = _unary_method(OPS["abs"])  # type: ignore[method-assign]
+Value.__neg__ = unary_method(OPS["neg"])  # type: ignore[method-assign]
+Value.__abs__ = unary_method(OPS["abs"])  # type: ignore[method-assign]
 Value.__pos__ = lambda self: self  # type: ignore[method-assign]

@@ -36,7 +36,7 @@ from autograd_engine.codegen import Program, compile_graph, spec_of
 from autograd_engine.errors import AnomalyError
 from autograd_engine.graph import topological_order
 from autograd_engine.modes import current_mode
-from autograd_engine.ops import OpSpec
+from autograd_engine.opspec import OpSpec
 from autograd_engine.value import Value, describe, to_float
 
 Feed = Mapping[Value, float] | Sequence[float]
