@@ -342,3 +342,10 @@ Value.__pow__, Value.__rpow__ = _pow, _rpow  # type: ignore[method-assign]
 Value.__neg__ = unary_method(OPS["neg"])  # type: ignore[method-assign]
 Value.__abs__ = unary_method(OPS["abs"])  # type: ignore[method-assign]
 Value.__pos__ = lambda self: self  # type: ignore[method-assign]
+
+# defop builds the public functions inside opspec.py, so doctest would not look for their
+# examples here on its own: list them for it.
+__test__ = {
+    function.__name__: function
+    for function in (exp, log, sqrt, tanh, sigmoid, relu, leaky_relu, softplus, sin, cos)
+}
