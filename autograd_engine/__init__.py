@@ -20,6 +20,7 @@ from autograd_engine.files import write_atomically
 from autograd_engine.gradcheck import GradCheckReport, check_grad
 from autograd_engine.graph import edges, reachable, topological_order
 from autograd_engine.modes import detect_anomaly, is_grad_enabled, no_grad, scope
+from autograd_engine.neuron import AFFINE_ACTIVATIONS, affine, affine_layer
 from autograd_engine.ops import (
     cos,
     dot,
@@ -43,6 +44,7 @@ from autograd_engine.value import Value, constant, local_derivatives
 from autograd_engine.viz import draw_dot, draw_graph, focus, rendering_backend
 
 __all__ = [
+    "AFFINE_ACTIVATIONS",
     "OPS",
     "AnomalyError",
     "Frame",
@@ -52,6 +54,8 @@ __all__ = [
     "ReplayError",
     "Tape",
     "Value",
+    "affine",
+    "affine_layer",
     "backward_steps",
     "check_grad",
     "constant",

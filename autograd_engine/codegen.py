@@ -108,7 +108,7 @@ def compile_graph(
     lines.append(f"{leaf_names}, = map(_data, leaves)")
     for node in order:
         if node._parents:
-            lines.append(f"v{index[node]} = {_forward_source(program, node, specs[node], index)}")
+            lines.extend(_forward_lines(program, node, specs[node], index))
     out = f"v{index[output]}"
     watched = "".join(f"v{index[node]}, " for node in watch)
     lines.append("if not backward:")
@@ -125,18 +125,23 @@ def compile_graph(
     return namespace["replay"]
 
 
-def _forward_source(
+def _forward_lines(
     program: _Source,
     node: Value,
     spec_params: tuple[OpSpec, tuple[float, ...]],
     index: dict[Value, int],
-) -> str:
+) -> list[str]:
+    """``v<i> = ...``; a fused activation first sets its pre-activation sum ``u<i>``."""
     spec, params = spec_params
-    inputs = [f"v{index[p]}" for p in node._parents]
+    i = index[node]
+    inputs = [f"v{index[p]}" for p in node.parents]
     if spec.source is not None and not params:
-        return spec.source(inputs, f"v{index[node]}", "g")[0]
+        expression = spec.source(inputs, f"v{i}", "g")[0]
+        if spec.activation is None:
+            return [f"v{i} = {expression}"]
+        return [f"u{i} = {expression}", f"v{i} = {spec.activation.output(f'u{i}')}"]
     arguments = inputs + [program.ref(p, "K") for p in params]
-    return f"{program.ref(spec.forward, 'F')}({', '.join(arguments)})"
+    return [f"v{i} = {program.ref(spec.forward, 'F')}({', '.join(arguments)})"]
 
 
 def _backward_lines(
@@ -159,7 +164,7 @@ def _backward_lines(
         spec, params = specs[node]
         i = index[node]
         terms, call = _gradient_terms(program, node, spec, params, index)
-        targets = [(p, t) for p, t in zip(node._parents, terms, strict=True) if needs[p]]
+        targets = [(p, t) for p, t in zip(node.parents, terms, strict=True) if needs[p]]
         block = [] if call is None else [call]
         first = []
         for parent, term in targets:
@@ -171,10 +176,15 @@ def _backward_lines(
             base = f"G{j}" if not parent._parents else "0.0"
             block.append(f"g{j} = {base} + ({term})")
             first.append(f"g{j} = {base}")
-        if spec.name in _LINEAR_OPS and spec is OPS[spec.name]:
-            # A zero gradient with a finite output adds signed zeros only: skip the terms,
+        fused = spec.activation is not None and spec.source is not None and not params
+        if fused:
+            # The terms use the gradient that reaches the pre-activation sum.
+            lines.append(f"g{i} = {spec.activation.slope(f'g{i}', f'v{i}')}")  # type: ignore[union-attr]
+        if fused or (spec.name in _LINEAR_OPS and spec is OPS[spec.name]):
+            # A zero gradient with a finite sum adds signed zeros only: skip the terms,
             # leaving each parent's gradient as it was, exactly as backward() does.
-            lines.append(f"if g{i} or v{i} - v{i}:")
+            total = f"u{i}" if fused else f"v{i}"
+            lines.append(f"if g{i} or {total} - {total}:")
             lines.extend(f"    {line}" for line in block)
             if first:
                 lines.append("else:")
@@ -189,7 +199,7 @@ def _gradient_terms(
 ) -> tuple[list[str], str | None]:
     """One expression per operand, and a statement to run first (a rule call) or None."""
     i = index[node]
-    inputs = [f"v{index[p]}" for p in node._parents]
+    inputs = [f"v{index[p]}" for p in node.parents]
     if spec.source is not None and not params:
         return list(spec.source(inputs, f"v{i}", f"g{i}")[1]), None
     rule = program.ref(node._rule, "R")
@@ -202,7 +212,7 @@ def _needs_grad(order: list[Value]) -> dict[Value, bool]:
     needs: dict[Value, bool] = {}
     for node in order:
         if node._parents:
-            needs[node] = any(needs[p] for p in node._parents)
+            needs[node] = any(needs[p] for p in node.parents)
         else:
             needs[node] = node.kind != "constant"
     return needs

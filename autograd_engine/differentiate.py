@@ -65,7 +65,7 @@ def _sweep(output: Value, seed: float, create_graph: bool) -> dict[Value, Any]:
     node = None
     try:
         for node in topological_order(output, reverse=True):
-            parents = node._parents
+            parents = node.parents
             g = sums.get(node)
             if not parents or g is None:
                 continue

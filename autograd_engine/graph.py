@@ -7,6 +7,9 @@ Ordering uses one invariant of the engine: a node's parents exist before the nod
 built, and every node carries a creation sequence number (``seq``), so sorting the
 reachable nodes by that number is a topological order. Collecting them touches each node
 once; the sort runs in C.
+
+Fused neurons (``affine``) keep their parents as two tuples shared with other nodes (a
+neuron's parameters, a layer's inputs); the backward walk reads each such tuple once.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ def reachable(roots: Value | Iterable[Value]) -> list[Value]:
     seen = set(found)
     stack = list(found)
     while stack:
-        for parent in stack.pop()._parents:
+        for parent in stack.pop().parents:
             if parent not in seen:
                 seen.add(parent)
                 stack.append(parent)
@@ -68,7 +71,9 @@ def interior_order(root: Value) -> list[Value]:
 
     Leaves have nothing to pass on, so the sweep skips them, and so does this walk: most
     edges of a network lead to shared weights and inputs, and testing ``_parents`` first
-    spares those a set lookup.
+    spares those a set lookup. A node's shared parent tuples (``_parents`` and ``_tail``
+    of a fused neuron) are read once per walk, not once per node: in a layer, sixteen
+    neurons share one input tuple, and a hundred samples share each neuron's parameters.
 
     >>> from autograd_engine import Value
     >>> x = Value(2.0)
@@ -78,10 +83,27 @@ def interior_order(root: Value) -> list[Value]:
     if not root._parents:
         return []
     seen = {root}
+    read: set[int] = set()  # ids of shared parent tuples already read
+    last_tail = None
     stack = [root]
     found = [root]
     while stack:
-        for parent in stack.pop()._parents:
+        node = stack.pop()
+        parents = node._parents
+        tail = node._tail
+        if tail is not None:
+            # Read each shared tuple once. A layer's neurons are popped one after another,
+            # so comparing with the last tail settles most nodes without a set lookup.
+            if id(parents) in read:
+                parents = ()
+            else:
+                read.add(id(parents))
+            if tail is not last_tail:
+                last_tail = tail
+                if id(tail) not in read:
+                    read.add(id(tail))
+                    parents += tail
+        for parent in parents:
             if parent._parents and parent not in seen:
                 seen.add(parent)
                 stack.append(parent)
@@ -101,5 +123,5 @@ def edges(roots: Value | Iterable[Value]) -> Iterator[tuple[Value, Value, int]]:
     [('x', '*', 0), ('x', '*', 1)]
     """
     for child in topological_order(roots):
-        for index, parent in enumerate(child._parents):
+        for index, parent in enumerate(child.parents):
             yield parent, child, index

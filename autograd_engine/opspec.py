@@ -22,6 +22,22 @@ Scalar = Number | Value
 Source = Callable[[Sequence[str], str, str], tuple[str, Sequence[str]]]
 
 
+@dataclass(frozen=True)
+class FusedActivation:
+    """How graph replay writes the activation of a fused op (see ``autograd_engine.affine``).
+
+    For such an op, ``OpSpec.source`` gives the pre-activation sum and its gradients in
+    terms of the gradient that reaches the sum; this gives the rest, as Python source.
+
+    Args:
+        output: the activation of the pre-activation variable: ``"math.tanh(u)"``.
+        slope: the gradient reaching the sum, from the node's gradient and output names.
+    """
+
+    output: Callable[[str], str]
+    slope: Callable[[str, str], str]
+
+
 @dataclass(frozen=True, eq=False)
 class OpSpec:
     """One primitive: how to compute it, how to differentiate it, where it is defined.
@@ -45,6 +61,8 @@ class OpSpec:
             forward expression and one gradient expression per input. It must compute
             exactly what ``forward`` and ``rule`` compute (tests compare replay with the
             plain path bit for bit); ops without it are replayed by calling them.
+        activation: for fused ops whose ``source`` is a pre-activation sum, the activation
+            on top of it (``FusedActivation``); None for every other op.
     """
 
     name: str
@@ -56,6 +74,7 @@ class OpSpec:
     infix: bool = False
     accumulate: Callable[[float, tuple[Value, ...]], None] | None = None
     source: Source | None = None
+    activation: FusedActivation | None = None
 
     def display(self, params: tuple[float, ...]) -> str:
         """The ``op`` shown for a node; ``**n`` names its exponent (``**2``)."""
@@ -146,6 +165,7 @@ def defop(
     infix: bool = False,
     accumulate: Callable[[float, tuple[Value, ...]], None] | None = None,
     source: Source | None = None,
+    activation: FusedActivation | None = None,
     doc: str = "",
 ) -> Callable[..., Any]:
     """Register an op and return its public function (floats or Values in).
@@ -154,7 +174,18 @@ def defop(
     """
     if arity > 1 and len(domain) == 1:
         domain = domain * arity  # one tag for every input
-    spec = OpSpec(name, forward, rule, arity, domain, dict(params or {}), infix, accumulate, source)
+    spec = OpSpec(
+        name,
+        forward,
+        rule,
+        arity,
+        domain,
+        dict(params or {}),
+        infix,
+        accumulate,
+        source,
+        activation,
+    )
     OPS[name] = spec
     if accumulate is not None:
         register_accumulate(rule, accumulate)

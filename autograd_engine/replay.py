@@ -338,7 +338,7 @@ the code built another graph (a Python branch on data?)
         for node in self._order:
             if node._parents:
                 spec, params = self._specs[node]
-                inputs = [values[p] for p in node._parents]
+                inputs = [values[p] for p in node.parents]
                 values[node] = data = spec.evaluate(inputs, params)
                 if anomaly and not math.isfinite(data):
                     shown = ", ".join(map(repr, inputs))
@@ -352,13 +352,13 @@ the code built another graph (a Python branch on data?)
             g = grads.get(node)
             if g is None or not node._parents:
                 continue
-            inputs = [values[p] for p in node._parents]
+            inputs = [values[p] for p in node.parents]
             shown = ", ".join(map(repr, inputs))
             try:
                 terms = node._rule(g, values[node], *inputs)
             except (ArithmeticError, ValueError) as error:
                 return type(error)(f"backward of {describe(node)} at inputs ({shown}): {error}")
-            for position, (parent, term) in enumerate(zip(node._parents, terms, strict=True)):
+            for position, (parent, term) in enumerate(zip(node.parents, terms, strict=True)):
                 if anomaly and not math.isfinite(term):
                     return AnomalyError(
                         f"backward of {describe(node)} produced gradient {term!r} for input "
@@ -437,8 +437,8 @@ def _compare_nodes(
             f"{where} was {old._op or 'a leaf'!s} when recorded and is {new._op or 'a leaf'!s} "
             "in the fresh graph (a Python branch on data?)"
         )
-    old_parents = [old_index[p] for p in old._parents]
-    new_parents = [new_index[p] for p in new._parents]
+    old_parents = [old_index[p] for p in old.parents]
+    new_parents = [new_index[p] for p in new.parents]
     if old_parents != new_parents:
         raise ReplayError(f"{where} ({old._op}) reads other operands in the fresh graph")
     if old._parents:

@@ -7,6 +7,7 @@ kinks and poles (``nonzero`` keeps |x| >= 0.1) and away from overflow.
 
 from __future__ import annotations
 
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from autograd_engine import OpSpec
@@ -30,11 +31,19 @@ def op_inputs(draw: st.DrawFn, spec: OpSpec) -> tuple[list[float], dict[str, flo
     if spec.arity:
         inputs = [draw(DOMAINS[domain]) for domain in spec.domain]
     else:
-        # n-ary ops: dot wants weights and inputs of equal length, sum any length.
+        # n-ary ops: dot wants weights and inputs of equal length, affine n weights, a
+        # bias and n inputs, sum any length.
         count = draw(st.integers(min_value=1, max_value=4))
         if spec.name == "dot":
             count *= 2
+        elif spec.name.startswith("affine"):
+            count = 2 * count - 1
         inputs = [draw(DOMAINS[spec.domain[0]]) for _ in range(count)]
+        if spec.name == "affine_relu":
+            # The kink of relu sits at a zero pre-activation sum, not at a zero input.
+            n = count // 2
+            total = inputs[n] + sum(w * x for w, x in zip(inputs[:n], inputs[n + 1 :], strict=True))
+            assume(abs(total) >= 0.1)
     params = {name: draw(PARAMS[name]) for name in spec.params}
     return inputs, params
 

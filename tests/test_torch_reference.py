@@ -34,7 +34,20 @@ TORCH_OPS = {
     "cos": torch.cos,
     "sum": lambda *xs: torch.stack(xs).sum(),
     "dot": lambda *xs: torch.dot(torch.stack(xs[: len(xs) // 2]), torch.stack(xs[len(xs) // 2 :])),
+    "affine": lambda *xs: _torch_affine(xs),
+    "affine_relu": lambda *xs: torch.relu(_torch_affine(xs)),
+    "affine_tanh": lambda *xs: torch.tanh(_torch_affine(xs)),
+    "affine_sigmoid": lambda *xs: torch.sigmoid(_torch_affine(xs)),
 }
+
+
+def _torch_affine(xs):
+    """b + w . x from affine's operands (w1..wn, b, x1..xn)."""
+    n = len(xs) // 2
+    bias = xs[n]
+    if n == 0:
+        return bias
+    return bias + torch.dot(torch.stack(xs[:n]), torch.stack(xs[n + 1 :]))
 
 
 def test_every_op_has_a_torch_counterpart() -> None:
