@@ -113,11 +113,23 @@ class _Scope(_Switch):
 
     def __enter__(self) -> None:
         mode = _MODE.get() or _DEFAULT
-        outer, name = mode.scope, self._name
-        # Modules pass their full path; only bare names are joined onto the outer scope.
-        if outer and not name.startswith(outer + "."):
-            name = f"{outer}.{name}"
-        self._token = _MODE.set(mode._replace(scope=name))
+        key = (mode, self._name)
+        inner = _SCOPED.get(key)
+        if inner is None:
+            outer, name = mode.scope, self._name
+            # Modules pass their full path; only bare names are joined onto the outer scope.
+            if outer and not name.startswith(outer + "."):
+                name = f"{outer}.{name}"
+            inner = mode._replace(scope=name)
+            if len(_SCOPED) < _SCOPED_LIMIT:
+                _SCOPED[key] = inner
+        self._token = _MODE.set(inner)
+
+
+# The mode each (mode, scope name) pair enters, built once: nn enters a scope per layer
+# per sample, and building the mode anew was most of what entering cost.
+_SCOPED: dict[tuple[Mode, str], Mode] = {}
+_SCOPED_LIMIT = 4096
 
 
 def detect_anomaly() -> _Switch:
