@@ -1,9 +1,13 @@
 """Neurons, layers and multi-layer perceptrons, with their activations and initializations.
 
 The forward pass is built for speed, because a scalar engine spends its whole training
-step here: a neuron is ``act(dot(w, x) + b)``, three nodes, with the fused ``dot`` making
-the weighted sum one node instead of ``2 * nin``. Activations and initializations are
-looked up once, in ``__init__``; a call does no string comparison or dictionary lookup.
+step here: a neuron is one fused node, ``autograd_engine.affine`` (``act(b + w . x)``),
+instead of ``2 * nin + 1``, whenever its activation is one ``affine`` fuses (linear, relu,
+tanh, sigmoid); other activations add their own node on top. Each neuron keeps its
+parameters as one tuple (``w`` is a tuple for that reason) and a layer hands one input
+tuple to all its neurons, so a node allocates nothing else and backward reads each tuple
+once. The numbers are micrograd's to the bit. Activations and initializations are looked
+up once, in ``__init__``; a call does no string comparison.
 
 The API is micrograd's (``MLP(2, [16, 16, 1])``, ``Neuron(nin, nonlin=True)``,
 ``Layer(nin, nout, nonlin=...)``) with named activations, several initializations and a
@@ -13,11 +17,9 @@ very weights; with ``seed`` (an int or a ``random.Random``) no global state is u
 
 Scopes: ``MLP`` enters ``autograd_engine.scope`` once per layer (``layers.0``), and the
 layer's neurons share that scope. Entering a scope (a context manager and a
-context-variable switch) costs about 8 us, while a whole neuron of 16 inputs (three
-nodes) costs about 3 us: scoping each neuron would make the forward pass two to three
-times slower. Per layer it costs about a sixth of the forward pass (measured on
-``MLP(2, [16, 16, 1])``). Drawings still group nodes by layer, and a neuron called on its
-own is scoped like any module.
+context-variable switch) costs a few microseconds, as much as a whole fused neuron of 16
+inputs: scoping each neuron would make the forward pass about twice as slow. Drawings
+still group nodes by layer, and a neuron called on its own is scoped like any module.
 """
 
 from __future__ import annotations
@@ -27,8 +29,8 @@ from collections.abc import Sequence
 from itertools import chain
 from typing import Any
 
-from autograd_engine import Value, dot, scope
-from nn.activations import Activation, resolve_activation
+from autograd_engine import AFFINE_ACTIVATIONS, Value, affine, affine_layer, scope
+from nn.activations import ACTIVATIONS, Activation, resolve_activation
 from nn.init import Init, resolve_init
 from nn.module import Module
 from nn.rng import Seed, make_rng
@@ -64,6 +66,10 @@ def as_values(x: Any) -> list[Value]:
 class Neuron(Module):
     """``act(w . x + b)``: one weight per input and a bias; micrograd's order ``[w..., b]``.
 
+    ``w`` is a tuple (assigning any sequence stores a tuple): the fused node keeps the
+    parameters ``(*w, b)`` as one tuple shared by every call, rebuilt when ``w`` or ``b``
+    is assigned, and a tuple cannot change behind its back.
+
     Args:
         nin: number of inputs.
         activation: ``"relu"`` (default), ``"tanh"``, ``"sigmoid"``, ``"linear"`` (or
@@ -97,11 +103,21 @@ class Neuron(Module):
         _check_size("nin", nin)
         name, function = resolve_activation(_pick_activation(activation, nonlin))
         draw, rng = resolve_init(init), make_rng(seed)
-        self.w = [Value(draw(rng, nin, fan_out)) for _ in range(nin)]
+        self.w = tuple(Value(draw(rng, nin, fan_out)) for _ in range(nin))
         self.b = Value(0.0)
         self._nin = nin
         self._activation_name = name
         self._activation = function
+        # The activation affine fuses, or None: then the neuron is act(affine(...)).
+        fusable = name in AFFINE_ACTIVATIONS and ACTIVATIONS.get(name) is function
+        self._fused = name if fusable else None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "w":
+            value = tuple(value)
+        super().__setattr__(name, value)
+        if name in ("w", "b") and "w" in vars(self) and "b" in vars(self):
+            object.__setattr__(self, "_params", (*self.w, self.b))
 
     @property
     def activation(self) -> str:
@@ -114,8 +130,11 @@ class Neuron(Module):
         return self._activation_name != "linear"
 
     def forward(self, x: Any) -> Value:
-        """``act(dot(w, x) + b)``; ``x`` holds ``nin`` numbers or Values."""
-        return self._activation(dot(self.w, x) + self.b)
+        """``act(w . x + b)``; ``x`` holds ``nin`` numbers or Values."""
+        xs = tuple(as_values(x))
+        if self._fused is not None:
+            return affine(self._params, xs, self._fused)  # type: ignore[return-value]
+        return self._activation(affine(self._params, xs))
 
     def parameters(self) -> list[Value]:
         """``[w..., b]``, as in micrograd.
@@ -135,7 +154,7 @@ class Layer(Module):
     Calling a layer returns a list of Values, or a single Value when ``nout == 1``, as in
     micrograd (``MLP`` does not depend on this: a one-neuron middle layer works).
     Arguments are those of ``Neuron``. For speed the layer computes each neuron's
-    ``act(dot(w, x) + b)`` itself rather than calling it, so a ``Neuron`` subclass with
+    ``act(w . x + b)`` itself rather than calling it, so a ``Neuron`` subclass with
     another ``forward`` belongs in a custom module, not in ``neurons``.
 
     >>> layer = Layer(2, 3, activation="tanh", seed=0)
@@ -170,8 +189,20 @@ class Layer(Module):
         return self._outputs(as_values(x))
 
     def _outputs(self, xs: list[Value]) -> list[Value]:
-        # Neuron.forward written out: one Python call less per neuron, ~10% of a forward pass.
-        return [n._activation(dot(n.w, xs) + n.b) for n in self.neurons]
+        # Neuron.forward for the whole layer: one call builds every neuron's node, on one
+        # input tuple that backward then reads once for the whole layer.
+        neurons = self.neurons
+        fused = neurons[0]._fused
+        rows = [n._params for n in neurons if n._fused == fused]
+        if fused is not None and len(rows) == len(neurons):
+            return affine_layer(rows, xs, fused)  # type: ignore[return-value]
+        shared = tuple(xs)
+        return [  # mixed or unfused activations (a neuron swapped in by hand)
+            affine(n._params, shared, n._fused)
+            if n._fused is not None
+            else n._activation(affine(n._params, shared))
+            for n in neurons
+        ]
 
     def __call__(self, x: Any) -> Value | list[Value]:
         outputs = super().__call__(x)

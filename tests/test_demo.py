@@ -101,7 +101,7 @@ def test_expression_svg_shows_values_gradients_and_edge_contributions(default_ru
 def test_neuron_svg_shows_one_neuron_on_one_input(default_run):
     _, out, _ = default_run
     texts = svg_texts(out / "neuron.svg")
-    assert {"x[0]", "x[1]", "output", "dot", "relu"} <= set(texts)
+    assert {"x[0]", "x[1]", "output", "affine_relu"} <= set(texts)
     weights = [text for text in texts if text.startswith("layers.0.neurons.")]
     assert len(weights) == 3  # w[0], w[1] and b of one first-layer neuron
     # A record reads label, data, grad. The neuron is active, so d(output)/d(w[i]) is
@@ -210,7 +210,7 @@ def test_committed_readme_pictures_show_todays_numbers():
     images = Path(__file__).resolve().parent.parent / "docs" / "images"
     texts = svg_texts(images / "expression.svg")
     assert {"data 24.7041", "grad 138.8338", "grad 645.5773"} <= set(texts)
-    assert {"x[0]", "x[1]", "output", "dot", "relu"} <= set(svg_texts(images / "neuron.svg"))
+    assert {"x[0]", "x[1]", "output", "affine_relu"} <= set(svg_texts(images / "neuron.svg"))
     for name in ("decision_boundary.png", "loss.png"):
         width, height = png_size(images / name)
         assert 200 <= width <= 2000 and 200 <= height <= 2000

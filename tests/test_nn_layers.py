@@ -71,12 +71,38 @@ def test_neuron_computes_act_of_dot_plus_bias() -> None:
     neuron = Neuron(3, activation="tanh", seed=0)
     neuron.b.data = 0.25
     x = [0.5, -1.0, 2.0]
-    expected = math.tanh(sum(w.data * xi for w, xi in zip(neuron.w, x, strict=True)) + 0.25)
+    # micrograd's order: the sum starts from the bias and runs left to right.
+    expected = math.tanh(sum((w.data * xi for w, xi in zip(neuron.w, x, strict=True)), 0.25))
     out = neuron(x)
-    assert out.data == pytest.approx(expected, abs=1e-15)
-    assert out.op == "tanh"
-    assert out.parents[0].op == "+"
-    assert out.parents[0].parents[0].op == "dot"  # the weighted sum is one fused node
+    assert out.data == expected
+    assert out.op == "affine_tanh"  # the whole neuron is one fused node
+    assert out.parents[:4] == (*neuron.w, neuron.b)
+    assert [p.data for p in out.parents[4:]] == x
+
+
+def test_an_activation_affine_cannot_fuse_sits_on_top_of_it() -> None:
+    neuron = Neuron(2, activation="softplus", seed=0)
+    out = neuron([0.5, -1.0])
+    assert out.op == "softplus" and out.parents[0].op == "affine"
+
+    # A callable is never fused, even when it is named like a fusable activation.
+    def relu(v: Value) -> Value:
+        return v.relu()
+
+    custom = Neuron(2, activation=relu, seed=0)
+    assert custom([0.5, -1.0]).op == "relu"
+
+
+def test_neuron_weights_are_a_tuple_and_assigning_them_refreshes_the_fused_node() -> None:
+    neuron = Neuron(2, activation="linear", seed=0)
+    assert isinstance(neuron.w, tuple)
+    neuron.w = [Value(1.0), Value(2.0)]  # any sequence; stored as a tuple
+    neuron.b = Value(0.5)
+    assert isinstance(neuron.w, tuple)
+    out = neuron([3.0, 4.0])
+    assert out.data == 11.5 and out.parents[:3] == (*neuron.w, neuron.b)
+    with pytest.raises(TypeError):
+        neuron.w[0] = Value(0.0)  # type: ignore[index]
 
 
 def test_layer_returns_a_value_for_one_neuron_else_a_list() -> None:

@@ -123,8 +123,8 @@ def test_nodes_are_scoped_by_layer() -> None:
         if node.op:
             by_op.setdefault(node.scope, set()).add(node.op)
     assert set(by_op) == {"layers.0", "layers.1"}
-    assert by_op["layers.0"] == {"dot", "+", "relu"}
-    assert by_op["layers.1"] == {"dot", "+"}  # linear output layer: no activation node
+    assert by_op["layers.0"] == {"affine_relu"}  # one fused node per neuron
+    assert by_op["layers.1"] == {"affine"}  # linear output layer
     assert out.scope == "layers.1"
 
 
