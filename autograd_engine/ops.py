@@ -30,7 +30,7 @@ from autograd_engine.opspec import (
     number,
     unary_method,
 )
-from autograd_engine.value import Value, make_node, to_float
+from autograd_engine.value import Value, make_node, register_inline, to_float
 
 # ---------------------------------------------------------------------------------------
 # Forwards on floats that need more than ``math``: explicit domains and stable formulas.
@@ -334,6 +334,7 @@ def _rpow(self: Value, base: object) -> Value:
     return NotImplemented if operand is None else OPS["**"](operand, self)  # type: ignore[return-value]
 
 
+register_inline(OPS["+"].rule, OPS["*"].rule)
 Value.__add__, Value.__radd__ = binary(OPS["+"])  # type: ignore[method-assign]
 Value.__sub__, Value.__rsub__ = binary(OPS["-"])  # type: ignore[method-assign]
 Value.__mul__, Value.__rmul__ = binary(OPS["*"])  # type: ignore[method-assign]

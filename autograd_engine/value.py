@@ -297,8 +297,19 @@ def constant(x: float) -> Value:
     >>> constant(2).kind
     'constant'
     """
-    node = Value(x)
+    # Value.__init__ written out: every number in an expression (``a * 2``) comes here.
+    node = _new(Value)
+    node.data = x if type(x) is float else to_float(x)
+    node.grad = 0.0
+    node.label = ""
     node.kind = "constant"
+    mode = _get_mode()
+    node.scope = mode.scope if mode is not None else None
+    node._op = ""
+    node._parents = ()
+    node._tail = None
+    node._rule = None
+    node._seq = _next_seq()
     return node
 
 
@@ -318,6 +329,18 @@ _ACCUMULATE_GROUPED: dict[Rule, Grouped] = {}
 def register_accumulate(rule: Rule, accumulate: Callable[[float, tuple[Value, ...]], None]) -> None:
     """Let the sweep call ``accumulate(g, parents)`` for nodes whose rule is ``rule``."""
     _ACCUMULATE[rule] = accumulate
+
+
+# The rules of + and *, which the sweep applies without calling them (they are most nodes
+# of an expression written by hand); ops.py registers them.
+_ADD_RULE: Rule | None = None
+_MUL_RULE: Rule | None = None
+
+
+def register_inline(add_rule: Rule, mul_rule: Rule) -> None:
+    """Name the rules of ``+`` and ``*`` (``g, g`` and ``g * b, g * a``) for the sweep."""
+    global _ADD_RULE, _MUL_RULE
+    _ADD_RULE, _MUL_RULE = add_rule, mul_rule
 
 
 def register_grouped(rule: Rule, accumulate: Grouped) -> None:
@@ -341,7 +364,7 @@ def sweep(order: list[Value]) -> None:
     if mode is not None and mode.anomaly:
         _sweep_checked(order)
         return
-    grouped = _ACCUMULATE_GROUPED
+    grouped, add_rule, mul_rule = _ACCUMULATE_GROUPED, _ADD_RULE, _MUL_RULE
     node = None
     try:
         for node in order:
@@ -355,9 +378,19 @@ def sweep(order: list[Value]) -> None:
             arity = len(parents)
             if arity == 2:
                 a, b = parents
-                grad_a, grad_b = node._rule(node.grad, node.data, a.data, b.data)
-                a.grad += grad_a
-                b.grad += grad_b
+                rule = node._rule
+                g = node.grad
+                # + and * inline: the same terms their rules return, without the call.
+                if rule is add_rule:
+                    a.grad += g
+                    b.grad += g
+                elif rule is mul_rule:
+                    a.grad += g * b.data
+                    b.grad += g * a.data
+                else:
+                    grad_a, grad_b = rule(g, node.data, a.data, b.data)
+                    a.grad += grad_a
+                    b.grad += grad_b
             elif arity == 1:
                 (a,) = parents
                 (grad_a,) = node._rule(node.grad, node.data, a.data)

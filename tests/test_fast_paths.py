@@ -9,6 +9,7 @@ short-circuits, so results are compared with ``float.hex`` (sign of zero include
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -172,3 +173,21 @@ def test_value_constructor_fast_path_converts_like_to_float() -> None:
     for raw in (3, True, 2.5, np.float32(0.1), np.int64(7), -0.0):
         assert bits([Value(raw).data]) == bits([to_float(raw)])
         assert type(Value(raw).data) is float
+
+
+SPECIAL = [0.0, -0.0, 1.5, -2.0, math.inf, -math.inf, math.nan, 1e308]
+
+
+@pytest.mark.parametrize("op", ["+", "*"])
+def test_sweep_applies_add_and_mul_inline_with_the_rules_bits(op) -> None:
+    # backward() adds the terms of + and * without calling their rules; grad() calls them.
+    for x, y, seed in itertools.product(SPECIAL, SPECIAL, [1.0, -0.0, 2.5, math.inf]):
+        for same in (False, True):  # x + x and x * x list one node twice
+            a = Value(x)
+            b = a if same else Value(y)
+            out = OPS[op](a, b)
+            want = grad(out, [a, b], grad_output=seed)
+            out.backward(seed)
+            got = [a.grad] if same else [a.grad, b.grad]
+            expected = [want[0]] if same else want
+            assert bits(got) == bits(expected), (op, x, y, seed, same)
