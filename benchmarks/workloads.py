@@ -227,8 +227,12 @@ def w3(engine: str, repeats: int) -> dict[str, Any]:
     return {"unit": "ms/sample", "samples": samples}
 
 
-def w4(engine: str, depth: int) -> dict[str, Any]:
-    """W4: a chain y = y * 1.0001 of ``depth`` nodes, forward and backward; us per node."""
+def w4(engine: str, depth: int, repeats: int = 3) -> dict[str, Any]:
+    """W4: a chain y = y * 1.0001 of ``depth`` nodes, forward and backward; us per node.
+
+    Each repeat builds a fresh chain (the last one is freed first); a failure at any
+    repeat is the result.
+    """
     Value = _value_class(engine)
 
     def chain() -> float:
@@ -239,11 +243,14 @@ def w4(engine: str, depth: int) -> dict[str, Any]:
         y.backward()
         return float(x.grad)
 
-    try:
-        seconds, grad = _timed(chain)
-    except (RecursionError, MemoryError) as exc:
-        return {"unit": "us/node", "depth": depth, "error": type(exc).__name__}
-    return {"unit": "us/node", "depth": depth, "samples": [seconds / depth * 1e6], "grad": grad}
+    samples = []
+    for _ in range(repeats):
+        try:
+            seconds, grad = _timed(chain)
+        except (RecursionError, MemoryError) as exc:
+            return {"unit": "us/node", "depth": depth, "error": type(exc).__name__}
+        samples.append(seconds / depth * 1e6)
+    return {"unit": "us/node", "depth": depth, "samples": samples, "grad": grad}
 
 
 def w5(engine: str, count: int) -> dict[str, Any]:
@@ -315,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.workload == "W3":
         result = w3(args.engine, args.repeats)
     elif args.workload == "W4":
-        result = w4(args.engine, args.depth)
+        result = w4(args.engine, args.depth, args.repeats)
     else:
         result = w5(args.engine, args.count)
     if "samples" in result:
