@@ -346,7 +346,10 @@ def register_inline(add_rule: Rule, mul_rule: Rule) -> None:
 def register_grouped(rule: Rule, accumulate: Grouped) -> None:
     """Let the sweep call ``accumulate(g, out, parents, tail)`` for tailed nodes of ``rule``.
 
-    The sweep calls it for every such node, zero gradient or not: skipping is its call.
+    The sweep skips a tailed node whose gradient is exactly zero without calling it:
+    register only ops whose every term is then a signed zero, which leaves any sum as it
+    was (``affine`` builds a tailed node only when every operand is finite). A nonzero
+    gradient may still lead to no terms (a closed relu); skipping those is its call.
     """
     _ACCUMULATE_GROUPED[rule] = accumulate
 
@@ -373,7 +376,9 @@ def sweep(order: list[Value]) -> None:
                 continue
             tail = node._tail
             if tail is not None:
-                grouped[node._rule](node.grad, node.data, parents, tail)
+                g = node.grad
+                if g:  # zero: every term a signed zero (see register_grouped)
+                    grouped[node._rule](g, node.data, parents, tail)
                 continue
             arity = len(parents)
             if arity == 2:
