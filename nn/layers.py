@@ -142,7 +142,7 @@ class Neuron(Module):
         >>> len(Neuron(3).parameters())
         4
         """
-        return [*self.w, self.b]
+        return list(self._params)
 
     def extra_repr(self) -> str:
         return f"{self._nin}, {self._activation_name}"
@@ -210,8 +210,9 @@ class Layer(Module):
 
     def parameters(self) -> list[Value]:
         """Each neuron's ``[w..., b]`` in turn."""
-        # chain flattens in C: zero_grad and optimizers ask for this list every step.
-        return list(chain.from_iterable([neuron.parameters() for neuron in self.neurons]))
+        # chain flattens the neurons' parameter tuples in C: zero_grad and optimizers ask
+        # for this list every step.
+        return list(chain.from_iterable([neuron._params for neuron in self.neurons]))
 
     @property
     def nin(self) -> int:
@@ -309,7 +310,8 @@ class MLP(Module):
 
     def parameters(self) -> list[Value]:
         """Each layer's parameters in turn (micrograd's order)."""
-        return list(chain.from_iterable([layer.parameters() for layer in self.layers]))
+        rows = [neuron._params for layer in self.layers for neuron in layer.neurons]
+        return list(chain.from_iterable(rows))
 
     @property
     def nin(self) -> int:
