@@ -231,7 +231,9 @@ def w4(engine: str, depth: int, repeats: int = 3) -> dict[str, Any]:
     """W4: a chain y = y * 1.0001 of ``depth`` nodes, forward and backward; us per node.
 
     Each repeat builds a fresh chain (the last one is freed first); a failure at any
-    repeat is the result.
+    repeat is the result. One more run with the cyclic collector paused gives the
+    engine's own cost (``gc_off``): from about 10^5 nodes on, the collector's full scans
+    of the growing heap start to show, and this tells the two apart.
     """
     Value = _value_class(engine)
 
@@ -250,7 +252,18 @@ def w4(engine: str, depth: int, repeats: int = 3) -> dict[str, Any]:
         except (RecursionError, MemoryError) as exc:
             return {"unit": "us/node", "depth": depth, "error": type(exc).__name__}
         samples.append(seconds / depth * 1e6)
-    return {"unit": "us/node", "depth": depth, "samples": samples, "grad": grad}
+    gc.disable()
+    try:
+        seconds, _ = _timed(chain)
+    finally:
+        gc.enable()
+    return {
+        "unit": "us/node",
+        "depth": depth,
+        "samples": samples,
+        "gc_off": seconds / depth * 1e6,
+        "grad": grad,
+    }
 
 
 def w5(engine: str, count: int) -> dict[str, Any]:

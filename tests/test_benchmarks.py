@@ -8,6 +8,7 @@ gradients here, and every workload is run once at a tiny size so the suite canno
 from __future__ import annotations
 
 import doctest
+import gc
 import random
 
 import pytest
@@ -71,7 +72,9 @@ def test_floor_sum_loss_gradients_match_the_engine() -> None:
 
 def test_every_workload_runs_at_a_tiny_size() -> None:
     assert workloads.w1("ours", repeats=1, iterations=2)["unit"] == "us/iter"
-    assert workloads.w4("ours", depth=50)["grad"] == pytest.approx(1.0001**50)
+    chain = workloads.w4("ours", depth=50)
+    assert chain["grad"] == pytest.approx(1.0001**50) and chain["gc_off"] > 0
+    assert gc.isenabled()  # the paused run turns the collector back on
     memory = workloads.w5("ours", count=100)
     assert memory["per_op_node"] > 0 and memory["per_leaf"] > 0
     assert workloads.main(["W4", "ours", "--depth", "3"]) == 0
@@ -88,6 +91,20 @@ def test_report_checks_targets() -> None:
     assert found["W5 bytes per op node vs micrograd"] is True
     assert found["W2 dynamic vs micrograd"] is None  # not measured
     assert "2.50×" in benchmarks.report.table(results)
+
+
+def test_report_tells_the_collector_from_the_engine_in_w4() -> None:
+    chains = {
+        "1000": {"min": 1.5, "gc_off": 2.0},
+        "1000000": {"min": 4.5, "gc_off": 2.2},
+    }
+    found = {t.name: t for t in benchmarks.report.targets({"W4": {"ours": chains}})}
+    assert found["W4 largest depth that works"].met is True
+    assert found["W4 time per node flat, GC on (max / min over depths)"].measured == "3.00"
+    assert found["W4 time per node flat, GC on (max / min over depths)"].met is False
+    engine = found["W4 time per node flat, collector paused (the engine's own cost)"]
+    assert engine.measured == "1.10" and engine.met is True
+    assert "4.50 (2.20 GC paused)" in benchmarks.report.table({"W4": {"ours": chains}})
 
 
 def test_plan_interleaves_engines_and_covers_every_workload() -> None:
