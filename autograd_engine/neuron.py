@@ -10,8 +10,9 @@ shared tuple once.
 
 The arithmetic is micrograd's neuron to the bit: the sum runs left to right from the
 bias, ``((b + w1*x1) + w2*x2) + ...``, and the gradients are those the chain of ``*`` and
-``+`` nodes gives. The activation is fused when its derivative can be read off the output
-(linear, relu, tanh, sigmoid), so the node stores nothing but its output.
+``+`` nodes gives (to the bit too, unless one Value appears twice among the operands: its
+terms are then added in another order). The activation is fused when its derivative can
+be read off the output (linear, relu, tanh, sigmoid), so the node stores nothing else.
 
 Each activation is an entry of the op table (``affine``, ``affine_relu``, ``affine_tanh``,
 ``affine_sigmoid``) whose inputs are ``(w1, ..., wn, b, x1, ..., xn)``, so the generic
