@@ -116,3 +116,12 @@ def test_plan_interleaves_engines_and_covers_every_workload() -> None:
     assert w2[:5] == ["micrograd", "ours", "replay", "floor", "micrograd"]  # round 1, full
     assert w2.count("micrograd") == 4  # three rounds and micrograd's 100 steps
     assert not any(job.engine == "micrograd" for job in Plan().jobs(("ours", "floor")))
+
+
+def test_phases_of_a_step_add_up(capsys: pytest.CaptureFixture[str]) -> None:
+    import benchmarks.phases
+
+    assert benchmarks.phases.main(["--steps", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "model" in out and "sweep" in out and "collector on" in out
+    assert gc.isenabled()
