@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from autograd_engine.graph import topological_order
-from autograd_engine.value import Value, _backward_error, constant, to_float
+from autograd_engine.sweep import _backward_error
+from autograd_engine.value import Value, constant, to_float
 
 
 def grad(

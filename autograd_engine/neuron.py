@@ -27,7 +27,8 @@ from typing import Any, NamedTuple
 
 from autograd_engine.ops import _sigmoid
 from autograd_engine.opspec import FusedActivation, OpSpec, Scalar, defop
-from autograd_engine.value import Rule, Value, make_node, make_nodes, register_grouped
+from autograd_engine.sweep import register_grouped
+from autograd_engine.value import Rule, Value, make_node, make_nodes
 
 _isfinite = math.isfinite
 Group = tuple["Value", ...]

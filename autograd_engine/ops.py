@@ -30,7 +30,8 @@ from autograd_engine.opspec import (
     number,
     unary_method,
 )
-from autograd_engine.value import Value, make_node, register_inline, to_float
+from autograd_engine.sweep import register_inline
+from autograd_engine.value import Value, make_node, to_float
 
 # ---------------------------------------------------------------------------------------
 # Forwards on floats that need more than ``math``: explicit domains and stable formulas.

@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from autograd_engine.value import Rule, Value, constant, make_node, register_accumulate, to_float
+from autograd_engine.sweep import register_accumulate
+from autograd_engine.value import Rule, Value, constant, make_node, to_float
 
 Number = float | int
 Scalar = Number | Value
@@ -251,7 +252,7 @@ def binary(spec: OpSpec) -> tuple[Callable[..., Any], Callable[..., Any]]:
         return make_node(data, (self, other), rule, op)
 
     def reflected(self: Value, other: object) -> Value:
-        try:  # ``2 * x``: other is never a Value here, or Python would not have asked
+        try:  # ``2 * x``: a number on the left (a Value there would have done the op)
             operand = constant(other)  # type: ignore[arg-type]
         except TypeError:
             return NotImplemented

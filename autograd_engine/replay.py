@@ -37,7 +37,8 @@ from autograd_engine.errors import AnomalyError
 from autograd_engine.graph import topological_order
 from autograd_engine.modes import current_mode
 from autograd_engine.opspec import OpSpec
-from autograd_engine.value import Value, describe, to_float
+from autograd_engine.sweep import describe
+from autograd_engine.value import Value, to_float
 
 Feed = Mapping[Value, float] | Sequence[float]
 

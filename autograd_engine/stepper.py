@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from autograd_engine.graph import interior_order, reachable
-from autograd_engine.value import Value, local_derivatives, sweep, to_float
+from autograd_engine.sweep import sweep
+from autograd_engine.value import Value, local_derivatives, to_float
 
 _SHOWN_EDGES = 4  # inputs spelled out in an explanation before "and N more"
 

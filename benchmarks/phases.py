@@ -27,7 +27,7 @@ def step_phases(demo: dict[str, Any], rate: float) -> dict[str, float]:
     """One training step of the demo, each phase's CPU seconds."""
     from autograd_engine import Value
     from autograd_engine.graph import interior_order
-    from autograd_engine.value import sweep
+    from autograd_engine.sweep import sweep
 
     model, X, y = demo["model"], demo["X"], demo["y"]
     clock: Callable[[], float] = time.process_time
