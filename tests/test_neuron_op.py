@@ -186,3 +186,44 @@ def test_replay_of_fused_nodes_is_backward_bit_for_bit(data, new_x) -> None:
     fresh.backward()
     assert bits([tape.output.data]) == bits([fresh.data])
     assert bits(replayed) == bits([leaf.grad for leaf in fresh_leaves])
+
+
+@given(st.integers(0, 3), st.integers(1, 4), activations, st.data())
+def test_affine_layer_builds_the_nodes_affine_would(n, rows, activation, data) -> None:
+    inputs = tuple(Value(data.draw(finite)) * 1.0 for _ in range(n))
+    params = [tuple(Value(data.draw(finite)) for _ in range(n + 1)) for _ in range(rows)]
+    layer = ag.affine_layer(params, inputs, activation)
+    one_by_one = [affine(p, inputs, activation) for p in params]
+    assert [y.op for y in layer] == [y.op for y in one_by_one]
+    assert bits([y.data for y in layer]) == bits([y.data for y in one_by_one])
+    assert all(y._parents is p and y._tail is inputs for y, p in zip(layer, params, strict=True))
+    assert [y._seq for y in layer] == sorted(y._seq for y in layer)  # creation order kept
+    loss = ag.sum(layer)
+    loss.backward()
+    want = [v.grad for row in params for v in row]
+    for row in params:
+        for v in row:
+            v.grad = 0.0
+    ag.sum(one_by_one).backward()
+    assert bits([v.grad for row in params for v in row]) == bits(want)
+
+
+def test_affine_layer_falls_back_to_affine_on_anything_unusual() -> None:
+    xs = (Value(1.0), Value(2.0))
+    good = (Value(1.0), Value(1.0), Value(0.5))
+    as_list = [Value(1.0), Value(1.0), Value(0.5)]
+    huge = (Value(1e308), Value(1e308), Value(0.0))
+    ys = ag.affine_layer([good, as_list, huge], xs, "tanh")
+    assert [y.data for y in ys[:2]] == [math.tanh(3.5)] * 2
+    assert ys[0]._tail is xs and ys[2]._tail is None  # an infinite sum: a plain node
+    floats = ag.affine_layer([good], [1.0, 2.0], "linear")
+    assert floats[0].data == 3.5 and floats[0].parents[3].kind == "constant"
+    with pytest.raises(ValueError, match="3 params for 1 inputs"):
+        ag.affine_layer([good], xs[:1])
+    with pytest.raises(ValueError, match="unknown activation"):
+        ag.affine_layer([good], xs, "swish")
+    with ag.no_grad():
+        (leaf,) = ag.affine_layer([good], xs, "relu")
+    assert leaf.is_leaf and leaf.data == 3.5
+    with ag.detect_anomaly(), pytest.raises(ag.AnomalyError, match="affine"):
+        ag.affine_layer([(Value(math.nan), Value(0.0))], (Value(1.0),))
