@@ -6,8 +6,9 @@ instead of ``2 * nin + 1``, whenever its activation is one ``affine`` fuses (lin
 tanh, sigmoid); other activations add their own node on top. Each neuron keeps its
 parameters as one tuple (``w`` is a tuple for that reason) and a layer hands one input
 tuple to all its neurons, so a node allocates nothing else and backward reads each tuple
-once. The numbers are micrograd's to the bit. Activations and initializations are looked
-up once, in ``__init__``; a call does no string comparison.
+once. The sums are micrograd's, in its order (from the bias, left to right), so a neuron
+gives micrograd's numbers. Activations and initializations are looked up once, in
+``__init__``; a call does no string comparison.
 
 The API is micrograd's (``MLP(2, [16, 16, 1])``, ``Neuron(nin, nonlin=True)``,
 ``Layer(nin, nout, nonlin=...)``) with named activations, several initializations and a
