@@ -179,7 +179,9 @@ def _backward_lines(
         fused = spec.activation is not None and spec.source is not None and not params
         if fused:
             # The terms use the gradient that reaches the pre-activation sum.
-            lines.append(f"g{i} = {spec.activation.slope(f'g{i}', f'v{i}')}")  # type: ignore[union-attr]
+            slope = spec.activation.slope(f"g{i}", f"v{i}")  # type: ignore[union-attr]
+            if slope != f"g{i}":  # a linear neuron passes its gradient on as it is
+                lines.append(f"g{i} = {slope}")
         if fused or (spec.name in _LINEAR_OPS and spec is OPS[spec.name]):
             # A zero gradient with a finite sum adds signed zeros only: skip the terms,
             # leaving each parent's gradient as it was, exactly as backward() does.
