@@ -59,17 +59,17 @@ def _push(gp: float, params: Group, inputs: Group) -> None:
 
 # A fused node exists only when its pre-activation sum is finite (``affine`` builds a plain
 # node otherwise), so every operand is finite: with a zero gradient reaching the sum each
-# term would be a signed zero, which changes no sum. The accumulators skip those nodes
-# (a dead relu, a sample past its margin: most neurons of a training step).
+# term would be a signed zero, which changes no sum. The sweep skips nodes whose own
+# gradient is zero before calling these (a sample past its margin); they skip the ones
+# whose activation stops it (a closed relu, a saturated tanh).
 
 
 def _linear_accumulate(g: float, out: float, params: Group, inputs: Group) -> None:
-    if g:
-        _push(g, params, inputs)
+    _push(g, params, inputs)
 
 
 def _relu_accumulate(g: float, out: float, params: Group, inputs: Group) -> None:
-    if g and out > 0:
+    if out > 0:
         _push(g, params, inputs)
 
 
