@@ -127,3 +127,37 @@ def sum_loss_grads(layers: list[Layer], x: list[float]) -> list[tuple[Matrix, li
     grads = zeros_like(layers)
     backward(layers, grads, activations, pre, [1.0] * len(activations[-1]))
     return grads
+
+
+class Link:
+    """One node of W4's floor chain: its number, its gradient and its parent, nothing else.
+
+    A graph of scalars in Python cannot hold less per node; how this chain's time per node
+    grows with depth is the interpreter's own (its allocator, caches and collector), and
+    the engine's chain is measured against it.
+    """
+
+    __slots__ = ("data", "grad", "parent")
+
+    def __init__(self, data: float, parent: Link | None) -> None:
+        self.data = data
+        self.grad = 0.0
+        self.parent = parent
+
+
+def chain(depth: int, factor: float = 1.0001) -> float:
+    """W4's chain ``y = y * factor`` as linked ``Link``s: build it, walk it back; d(y)/d(x).
+
+    >>> chain(2, factor=3.0)
+    9.0
+    """
+    x = Link(1.0, None)
+    y = x
+    for _ in range(depth):
+        y = Link(y.data * factor, y)
+    y.grad = 1.0
+    node, parent = y, y.parent
+    while parent is not None:
+        parent.grad += node.grad * factor
+        node, parent = parent, parent.parent
+    return x.grad

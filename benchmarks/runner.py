@@ -91,13 +91,17 @@ class Plan:
         return table
 
     def depth_jobs(self, engines: tuple[str, ...]) -> list[Job]:
-        """W4 jobs, one per depth (the runner stops an engine at its first failure)."""
+        """W4 jobs, depth by depth, each depth for micrograd, ours and the floor chain.
+
+        Depths interleave engines for the reason rounds do; the runner stops an engine at
+        its first failure.
+        """
         depths = W4_DEPTHS[:-1] if self.quick else W4_DEPTHS
         return [
             Job("W4", e, ("--depth", str(d)))
-            for e in ("micrograd", "ours")
-            if e in engines
             for d in depths
+            for e in ("micrograd", "ours", "floor")
+            if e in engines
         ]
 
 

@@ -227,17 +227,60 @@ def w3(engine: str, repeats: int) -> dict[str, Any]:
     return {"unit": "ms/sample", "samples": samples}
 
 
+# W4 times at least this many nodes per sample: a 10^3 chain alone lasts about a
+# millisecond, too short to time on a shared machine, so small depths build several chains.
+W4_NODES_PER_SAMPLE = 100_000
+
+
 def w4(engine: str, depth: int, repeats: int = 3) -> dict[str, Any]:
     """W4: a chain y = y * 1.0001 of ``depth`` nodes, forward and backward; us per node.
 
-    Each repeat builds a fresh chain (the last one is freed first); a failure at any
-    repeat is the result. One more run with the cyclic collector paused gives the
-    engine's own cost (``gc_off``): from about 10^5 nodes on, the collector's full scans
-    of the growing heap start to show, and this tells the two apart.
+    Each sample builds ``max(1, W4_NODES_PER_SAMPLE // depth)`` fresh chains one after
+    another (each freed before the next); a failure at any point is the result. One more
+    sample with the cyclic collector paused gives the cost without its scans
+    (``gc_off``): from about 10^5 nodes on, the collector's full scans of the growing
+    heap start to show, and this tells the two apart. The ``floor`` engine is
+    ``benchmarks.floor.chain``: the least a linked graph of Python objects costs.
     """
+    chain = _chain_function(engine)
+    chains = max(1, W4_NODES_PER_SAMPLE // depth)
+
+    def sample() -> float:
+        for _ in range(chains):
+            grad = chain(depth)
+        return grad
+
+    samples = []
+    for _ in range(repeats):
+        try:
+            seconds, grad = _timed(sample)
+        except (RecursionError, MemoryError) as exc:
+            return {"unit": "us/node", "depth": depth, "error": type(exc).__name__}
+        samples.append(seconds / (depth * chains) * 1e6)
+    gc.disable()
+    try:
+        seconds, _ = _timed(sample)
+    finally:
+        gc.enable()
+    return {
+        "unit": "us/node",
+        "depth": depth,
+        "chains": chains,
+        "samples": samples,
+        "gc_off": seconds / (depth * chains) * 1e6,
+        "grad": grad,
+    }
+
+
+def _chain_function(engine: str) -> Callable[[int], float]:
+    """W4's chain for one engine: build ``depth`` nodes, backward, return d(y)/d(x)."""
+    if engine == "floor":
+        from benchmarks.floor import chain as floor_chain
+
+        return floor_chain
     Value = _value_class(engine)
 
-    def chain() -> float:
+    def chain(depth: int) -> float:
         x = Value(1.0)
         y = x
         for _ in range(depth):
@@ -245,25 +288,7 @@ def w4(engine: str, depth: int, repeats: int = 3) -> dict[str, Any]:
         y.backward()
         return float(x.grad)
 
-    samples = []
-    for _ in range(repeats):
-        try:
-            seconds, grad = _timed(chain)
-        except (RecursionError, MemoryError) as exc:
-            return {"unit": "us/node", "depth": depth, "error": type(exc).__name__}
-        samples.append(seconds / depth * 1e6)
-    gc.disable()
-    try:
-        seconds, _ = _timed(chain)
-    finally:
-        gc.enable()
-    return {
-        "unit": "us/node",
-        "depth": depth,
-        "samples": samples,
-        "gc_off": seconds / depth * 1e6,
-        "grad": grad,
-    }
+    return chain
 
 
 def w5(engine: str, count: int) -> dict[str, Any]:

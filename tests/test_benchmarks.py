@@ -74,6 +74,9 @@ def test_every_workload_runs_at_a_tiny_size() -> None:
     assert workloads.w1("ours", repeats=1, iterations=2)["unit"] == "us/iter"
     chain = workloads.w4("ours", depth=50)
     assert chain["grad"] == pytest.approx(1.0001**50) and chain["gc_off"] > 0
+    assert chain["chains"] == workloads.W4_NODES_PER_SAMPLE // 50
+    floor = workloads.w4("floor", depth=50, repeats=1)
+    assert floor["grad"] == pytest.approx(1.0001**50)  # the floor's walk gives the same slope
     assert gc.isenabled()  # the paused run turns the collector back on
     memory = workloads.w5("ours", count=100)
     assert memory["per_op_node"] > 0 and memory["per_leaf"] > 0
@@ -95,16 +98,32 @@ def test_report_checks_targets() -> None:
 
 def test_report_tells_the_collector_from_the_engine_in_w4() -> None:
     chains = {
-        "1000": {"min": 1.5, "gc_off": 2.0},
-        "1000000": {"min": 4.5, "gc_off": 2.2},
+        "ours": {"1000": {"min": 1.5, "gc_off": 2.0}, "1000000": {"min": 4.5, "gc_off": 2.2}},
+        "floor": {"1000": {"min": 0.5, "gc_off": 0.4}, "1000000": {"min": 1.2, "gc_off": 0.5}},
     }
-    found = {t.name: t for t in benchmarks.report.targets({"W4": {"ours": chains}})}
+    found = {t.name: t for t in benchmarks.report.targets({"W4": chains})}
     assert found["W4 largest depth that works"].met is True
-    assert found["W4 time per node flat, GC on (max / min over depths)"].measured == "3.00"
-    assert found["W4 time per node flat, GC on (max / min over depths)"].met is False
-    engine = found["W4 time per node flat, collector paused (the engine's own cost)"]
-    assert engine.measured == "1.10" and engine.met is True
-    assert "4.50 (2.20 GC paused)" in benchmarks.report.table({"W4": {"ours": chains}})
+    flat = found["W4 time per node flat, GC on (max / min over depths)"]
+    assert flat.measured == "3.00 (floor chain 2.40)" and flat.met is False
+    paused = found["W4 time per node flat, collector paused"]
+    assert paused.measured == "1.10" and paused.met is True
+    # ours / floor: 3.0 at 10^3, 3.75 at 10^6
+    over = found["W4 time per node over the floor chain's, flat (max / min of ours ÷ floor)"]
+    assert over.measured == "1.25" and over.met is True
+    drawn = benchmarks.report.table({"W4": chains})
+    assert "4.50 (2.20 GC paused)" in drawn
+    assert (
+        "| W4 floor chain (plain objects), depth 1,000 | µs/node | — | 0.50 (0.40 GC paused)"
+        in drawn
+    )
+
+
+def test_w4_floor_chain_targets_wait_for_a_floor() -> None:
+    chains = {"ours": {"1000": {"min": 1.5, "gc_off": 2.0}}}
+    found = {t.name: t for t in benchmarks.report.targets({"W4": chains})}
+    over = found["W4 time per node over the floor chain's, flat (max / min of ours ÷ floor)"]
+    assert over.met is None and over.measured == "—"
+    assert "floor chain" not in benchmarks.report.table({"W4": chains}).split("W4 chain")[-1]
 
 
 def test_plan_interleaves_engines_and_covers_every_workload() -> None:
@@ -116,6 +135,9 @@ def test_plan_interleaves_engines_and_covers_every_workload() -> None:
     assert w2[:5] == ["micrograd", "ours", "replay", "floor", "micrograd"]  # round 1, full
     assert w2.count("micrograd") == 4  # three rounds and micrograd's 100 steps
     assert not any(job.engine == "micrograd" for job in Plan().jobs(("ours", "floor")))
+    w4 = [(job.args[1], job.engine) for job in jobs if job.workload == "W4"]
+    assert w4[:3] == [("1000", "micrograd"), ("1000", "ours"), ("1000", "floor")]
+    assert len(w4) == 12
 
 
 def test_phases_of_a_step_add_up(capsys: pytest.CaptureFixture[str]) -> None:
