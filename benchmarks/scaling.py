@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from autograd_engine import Value, record
+from benchmarks.floor import chain as floor_chain
 from benchmarks.floor import init_mlp, moons_step, sum_loss_grads
 from nn import MLP
 
@@ -32,8 +33,15 @@ def _cpu(function: Callable[[], Any], repeats: int) -> float:
 
 
 def nodes_table(depths: list[int]) -> str:
-    """A chain y = y * 1.0001: time per node as the graph grows."""
-    rows = ["| nodes | forward + backward | per node |", "|---:|---:|---:|"]
+    """A chain y = y * 1.0001: time per node as the graph grows, beside the floor chain's.
+
+    The floor chain (``benchmarks.floor.chain``, one plain object per node) shows how the
+    interpreter's own cost per node grows; the last column is what the engine adds to it.
+    """
+    rows = [
+        "| nodes | forward + backward | per node | floor chain per node | engine ÷ floor |",
+        "|---:|---:|---:|---:|---:|",
+    ]
     for depth in depths:
 
         def chain(depth: int = depth) -> None:
@@ -43,8 +51,13 @@ def nodes_table(depths: list[int]) -> str:
             y.backward()
             assert x.grad > 0
 
-        seconds = _cpu(chain, 1 if depth >= 100_000 else 3)
-        rows.append(f"| {depth:,} | {seconds * 1e3:,.1f} ms | {seconds / depth * 1e6:.2f} µs |")
+        repeats = 1 if depth >= 100_000 else 3
+        seconds = _cpu(chain, repeats)
+        floor = _cpu(lambda depth=depth: floor_chain(depth), repeats)
+        rows.append(
+            f"| {depth:,} | {seconds * 1e3:,.1f} ms | {seconds / depth * 1e6:.2f} µs "
+            f"| {floor / depth * 1e6:.2f} µs | {seconds / floor:.1f} |"
+        )
     return "\n".join(rows)
 
 

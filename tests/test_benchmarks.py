@@ -147,3 +147,12 @@ def test_phases_of_a_step_add_up(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "model" in out and "sweep" in out and "collector on" in out
     assert gc.isenabled()
+
+
+def test_scaling_chain_table_sets_the_engine_beside_the_floor_chain() -> None:
+    import benchmarks.scaling
+
+    rows = benchmarks.scaling.nodes_table([200]).splitlines()
+    assert rows[0].endswith("| floor chain per node | engine ÷ floor |")
+    cells = [cell.strip() for cell in rows[2].strip("|").split("|")]
+    assert cells[0] == "200" and cells[3].endswith("µs") and float(cells[4]) > 0
