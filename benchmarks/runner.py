@@ -76,7 +76,7 @@ class Plan:
         q = self.quick
         table: list[Job] = []
         if "W1" in self.only:
-            args = ("--repeats", "3", "--iterations", "200" if q else "500")
+            args = ("--repeats", "3", "--iterations", "500" if q else "3000")
             table += [Job("W1", e, args) for e in ("micrograd", "ours")]
         if "W2" in self.only:
             steps = ("--steps", "2" if q else "3")

@@ -229,13 +229,15 @@ def w3(engine: str, repeats: int) -> dict[str, Any]:
 
 # W4 times at least this many nodes per sample: a 10^3 chain alone lasts about a
 # millisecond, too short to time on a shared machine, so small depths build several chains.
-W4_NODES_PER_SAMPLE = 100_000
+W4_NODES_PER_SAMPLE = 300_000
 
 
-def w4(engine: str, depth: int, repeats: int = 3) -> dict[str, Any]:
+def w4(
+    engine: str, depth: int, repeats: int = 3, nodes_per_sample: int = W4_NODES_PER_SAMPLE
+) -> dict[str, Any]:
     """W4: a chain y = y * 1.0001 of ``depth`` nodes, forward and backward; us per node.
 
-    Each sample builds ``max(1, W4_NODES_PER_SAMPLE // depth)`` fresh chains one after
+    Each sample builds ``max(1, nodes_per_sample // depth)`` fresh chains one after
     another (each freed before the next); a failure at any point is the result. One more
     sample with the cyclic collector paused gives the cost without its scans
     (``gc_off``): from about 10^5 nodes on, the collector's full scans of the growing
@@ -243,7 +245,7 @@ def w4(engine: str, depth: int, repeats: int = 3) -> dict[str, Any]:
     ``benchmarks.floor.chain``: the least a linked graph of Python objects costs.
     """
     chain = _chain_function(engine)
-    chains = max(1, W4_NODES_PER_SAMPLE // depth)
+    chains = max(1, nodes_per_sample // depth)
 
     def sample() -> float:
         for _ in range(chains):
@@ -350,6 +352,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", type=int, default=5)
     parser.add_argument("--iterations", type=int, default=1000)
     parser.add_argument("--depth", type=int, default=1000)
+    parser.add_argument("--nodes-per-sample", type=int, default=W4_NODES_PER_SAMPLE)
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--full", action="store_true")
     args = parser.parse_args(argv)
@@ -360,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.workload == "W3":
         result = w3(args.engine, args.repeats)
     elif args.workload == "W4":
-        result = w4(args.engine, args.depth, args.repeats)
+        result = w4(args.engine, args.depth, args.repeats, args.nodes_per_sample)
     else:
         result = w5(args.engine, args.count)
     if "samples" in result:

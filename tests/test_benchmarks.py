@@ -72,15 +72,15 @@ def test_floor_sum_loss_gradients_match_the_engine() -> None:
 
 def test_every_workload_runs_at_a_tiny_size() -> None:
     assert workloads.w1("ours", repeats=1, iterations=2)["unit"] == "us/iter"
-    chain = workloads.w4("ours", depth=50)
+    chain = workloads.w4("ours", depth=50, nodes_per_sample=1000)
     assert chain["grad"] == pytest.approx(1.0001**50) and chain["gc_off"] > 0
-    assert chain["chains"] == workloads.W4_NODES_PER_SAMPLE // 50
-    floor = workloads.w4("floor", depth=50, repeats=1)
+    assert chain["chains"] == 20  # 1000 nodes per sample, in chains of 50
+    floor = workloads.w4("floor", depth=50, repeats=1, nodes_per_sample=50)
     assert floor["grad"] == pytest.approx(1.0001**50)  # the floor's walk gives the same slope
     assert gc.isenabled()  # the paused run turns the collector back on
     memory = workloads.w5("ours", count=100)
     assert memory["per_op_node"] > 0 and memory["per_leaf"] > 0
-    assert workloads.main(["W4", "ours", "--depth", "3"]) == 0
+    assert workloads.main(["W4", "ours", "--depth", "3", "--nodes-per-sample", "30"]) == 0
 
 
 def test_report_checks_targets() -> None:
@@ -107,9 +107,6 @@ def test_report_tells_the_collector_from_the_engine_in_w4() -> None:
     assert flat.measured == "3.00 (floor chain 2.40)" and flat.met is False
     paused = found["W4 time per node flat, collector paused"]
     assert paused.measured == "1.10" and paused.met is True
-    # ours / floor: 3.0 at 10^3, 3.75 at 10^6
-    over = found["W4 time per node over the floor chain's, flat (max / min of ours ÷ floor)"]
-    assert over.measured == "1.25" and over.met is True
     drawn = benchmarks.report.table({"W4": chains})
     assert "4.50 (2.20 GC paused)" in drawn
     assert (
@@ -118,12 +115,11 @@ def test_report_tells_the_collector_from_the_engine_in_w4() -> None:
     )
 
 
-def test_w4_floor_chain_targets_wait_for_a_floor() -> None:
-    chains = {"ours": {"1000": {"min": 1.5, "gc_off": 2.0}}}
+def test_w4_without_a_floor_chain_reports_the_engine_alone() -> None:
+    chains = {"ours": {"1000": {"min": 1.5, "gc_off": 2.0}, "10000": {"min": 2.0, "gc_off": 2.0}}}
     found = {t.name: t for t in benchmarks.report.targets({"W4": chains})}
-    over = found["W4 time per node over the floor chain's, flat (max / min of ours ÷ floor)"]
-    assert over.met is None and over.measured == "—"
-    assert "floor chain" not in benchmarks.report.table({"W4": chains}).split("W4 chain")[-1]
+    assert found["W4 time per node flat, GC on (max / min over depths)"].measured == "1.33"
+    assert "floor chain" not in benchmarks.report.table({"W4": chains})
 
 
 def test_plan_interleaves_engines_and_covers_every_workload() -> None:
