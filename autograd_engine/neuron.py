@@ -95,7 +95,7 @@ class _Activation(NamedTuple):
 
 
 def _relu(x: float) -> float:
-    return x if x > 0 else 0.0
+    return 0.0 if x < 0 else x  # NaN and -0.0 pass, as through the relu op
 
 
 def _identity(x: float) -> float:
@@ -114,7 +114,7 @@ _ACTIVATIONS = {
         lambda g, out: g if out > 0 else 0.0,
         _relu_accumulate,
         FusedActivation(
-            lambda u: f"({u} if {u} > 0 else 0.0)",
+            lambda u: f"(0.0 if {u} < 0 else {u})",
             lambda g, out: f"({g} if {out} > 0 else 0.0)",
         ),
     ),
@@ -258,7 +258,7 @@ def affine_layer(
     if not _isfinite(sum(totals)):  # some sum is infinite or NaN: affine's plain nodes
         return [affine(row, shared, activation) for row in heads]
     if function is _relu:  # the common activations without a call per neuron
-        outputs = [t if t > 0 else 0.0 for t in totals]
+        outputs = [0.0 if t < 0 else t for t in totals]
     elif function is _identity:
         outputs = totals
     else:

@@ -213,10 +213,11 @@ sigmoid = defop("sigmoid", _sigmoid, lambda g, out, x: (g * out * (1 - out),),
     (0.5, 0.0)
     """)
 
-# relu'(0) = 0 by convention, as in micrograd and PyTorch.
-relu = defop("relu", lambda x: x if x > 0 else 0.0, lambda g, out, x: (g if x > 0 else 0.0,),
+# relu'(0) = 0 by convention, as in micrograd and PyTorch. Like them, relu passes NaN and
+# -0.0 through: a NaN reaching a relu must stay visible, not become a quiet 0.
+relu = defop("relu", lambda x: 0.0 if x < 0 else x, lambda g, out, x: (g if x > 0 else 0.0,),
              domain=("nonzero",),
-             source=_template("({0} if {0} > 0 else 0.0)", "({g} if {0} > 0 else 0.0)"),
+             source=_template("(0.0 if {0} < 0 else {0})", "({g} if {0} > 0 else 0.0)"),
              doc="""max(x, 0); its derivative at 0 is taken as 0.
 
     >>> relu(-3.0), relu(2.0)

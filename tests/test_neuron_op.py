@@ -118,8 +118,8 @@ def test_backward_order_is_the_plain_walks_order() -> None:
 def test_a_non_finite_sum_builds_a_plain_node_that_adds_every_term() -> None:
     w, b = Value(math.inf), Value(0.0)
     x = Value(0.0)
-    y = affine((w, b), (x,), "relu")  # inf * 0 is NaN: relu gives 0.0 but nothing is skipped
-    assert y._tail is None and y.op == "affine_relu" and y.data == 0.0
+    y = affine((w, b), (x,), "relu")  # inf * 0 is NaN: relu passes it on, nothing is skipped
+    assert y._tail is None and y.op == "affine_relu" and math.isnan(y.data)
     y.backward()
     plain_w, plain_b, plain_x = Value(math.inf), Value(0.0), Value(0.0)
     z = chain([plain_w, plain_b], [plain_x], "relu")
@@ -227,3 +227,21 @@ def test_affine_layer_falls_back_to_affine_on_anything_unusual() -> None:
     assert leaf.is_leaf and leaf.data == 3.5
     with ag.detect_anomaly(), pytest.raises(ag.AnomalyError, match="affine"):
         ag.affine_layer([(Value(math.nan), Value(0.0))], (Value(1.0),))
+
+
+def test_relu_passes_negative_zero_and_nan_as_micrograd_and_pytorch_do() -> None:
+    # A sum of exactly -0.0 (bias -0.0 plus 1.0 * -0.0) stays -0.0 through relu, fused or not,
+    # alone, in a layer and in a replay; a NaN reaching a relu stays NaN.
+    def leaves() -> tuple[tuple[Value, ...], tuple[Value, ...]]:
+        return (Value(1.0), Value(-0.0)), (Value(-0.0),)
+
+    params, xs = leaves()
+    fused = affine(params, xs, "relu")
+    (in_layer,) = ag.affine_layer([params], xs, "relu")
+    plain = chain(list(params), list(xs), "relu")
+    assert bits([fused.data, in_layer.data, plain.data]) == bits([-0.0] * 3)
+    loss = fused * 2.0
+    tape = record(loss)
+    assert bits([tape.forward()]) == bits([loss.data]) == bits([-0.0])
+    assert math.isnan(ag.relu(math.nan)) and math.isnan(Value(math.nan).relu().data)
+    assert math.isnan(affine((Value(math.nan), Value(0.0)), (Value(1.0),), "relu").data)

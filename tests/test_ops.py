@@ -208,3 +208,11 @@ class TestFusedOps:
         y = ag.dot([x], [x])
         y.backward()
         assert x.grad == 6.0
+
+
+def test_relu_keeps_nan_and_negative_zero() -> None:
+    # micrograd (``0 if x < 0 else x``) and PyTorch give these; a NaN must not become 0.
+    for relu in (ag.relu, lambda x: Value(x).relu().data):
+        assert math.isnan(relu(math.nan))
+        assert math.copysign(1.0, relu(-0.0)) == -1.0
+        assert relu(-2.0) == 0.0 and relu(3.0) == 3.0
