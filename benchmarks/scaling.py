@@ -36,7 +36,7 @@ def nodes_table(depths: list[int]) -> str:
     """A chain y = y * 1.0001: time per node as the graph grows, beside the floor chain's.
 
     The floor chain (``benchmarks.floor.chain``, one plain object per node) shows how the
-    interpreter's own cost per node grows; the last column is what the engine adds to it.
+    interpreter's own cost per node grows; the last column is the engine's time over it.
     """
     rows = [
         "| nodes | forward + backward | per node | floor chain per node | engine ÷ floor |",
