@@ -25,12 +25,6 @@ Program = Callable[..., tuple[Any, ...]]
 
 _data = attrgetter("data")
 
-# Gradient blocks of these ops are skipped when their upstream gradient is zero (a dead
-# relu, a sample past its margin): every local derivative is 1 or one of the inputs, so
-# with a finite output every term would be a signed zero, which leaves a sum unchanged.
-# ``Value.backward``'s sweep skips the very same nodes, so the two agree bit for bit.
-_LINEAR_OPS = ("dot", "sum")
-
 _RULE_SPECS: dict[Rule, OpSpec] = {}
 
 
@@ -182,7 +176,11 @@ def _backward_lines(
             slope = spec.activation.slope(f"g{i}", f"v{i}")  # type: ignore[union-attr]
             if slope != f"g{i}":  # a linear neuron passes its gradient on as it is
                 lines.append(f"g{i} = {slope}")
-        if fused or (spec.name in _LINEAR_OPS and spec is OPS[spec.name]):
+        # Linear n-ary ops (OpSpec.linear) are skipped at a zero upstream gradient (a dead
+        # relu, a sample past its margin): every local derivative is 1 or an input, so
+        # with a finite output every term would be a signed zero, which leaves a sum
+        # unchanged. ``Value.backward``'s sweep skips the very same nodes.
+        if fused or (spec.linear and not spec.arity):
             # A zero gradient with a finite sum adds signed zeros only: skip the terms,
             # leaving each parent's gradient as it was, exactly as backward() does.
             total = f"u{i}" if fused else f"v{i}"

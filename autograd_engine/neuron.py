@@ -25,10 +25,12 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
+from autograd_engine.errors import AnomalyError
+from autograd_engine.modes import current_mode
 from autograd_engine.ops import _sigmoid
-from autograd_engine.opspec import FusedActivation, OpSpec, Scalar, defop
-from autograd_engine.sweep import register_grouped
-from autograd_engine.value import Rule, Value, make_node, make_nodes
+from autograd_engine.opspec import OPS, FusedActivation, OpSpec, Scalar, defop
+from autograd_engine.sweep import register_shared
+from autograd_engine.value import Rule, Value, make_node, make_nodes, value_data
 
 _isfinite = math.isfinite
 Group = tuple["Value", ...]
@@ -149,12 +151,14 @@ def _define(activation: str, parts: _Activation) -> OpSpec:
         gp = slope(g, out)
         return [gp * x for x in values[n + 1 :]] + [gp] + [gp * w for w in values[:n]]
 
-    register_grouped(rule, parts.accumulate)
+    register_shared(rule, parts.accumulate)
     public = defop(
         "affine" if activation == "linear" else f"affine_{activation}",
         forward,
         rule,
         arity=0,
+        domain=OPS[activation].domain if activation in OPS else ("real",),
+        layout="neuron",
         source=_sum_source if parts.source is not None else None,
         activation=parts.source,
     )
@@ -180,6 +184,25 @@ def _fast(activation: str | None) -> tuple[Callable[[float], float], Rule, str]:
         raise ValueError(
             f"affine: unknown activation {activation!r}; choose from {choices}"
         ) from None
+
+
+# Parameter tuples already checked to hold Values only (tuples are immutable): a model's
+# neurons pass the same tuples every step, so each is checked once, not once per sample.
+# Only tuples of leaves are kept, so that no graph outlives its last name here.
+_CHECKED: dict[int, Group] = {}
+_CHECKED_LIMIT = 4096
+
+
+def _check_params(params: Group) -> None:
+    """TypeError unless every element is a Value (``value_data`` refuses the rest)."""
+    if _CHECKED.get(id(params)) is params:
+        return
+    for _ in map(value_data, params):
+        pass
+    if not any(p._parents for p in params):
+        if len(_CHECKED) >= _CHECKED_LIMIT:
+            _CHECKED.clear()
+        _CHECKED[id(params)] = params
 
 
 def affine(
@@ -213,16 +236,35 @@ def affine(
         )
     function, rule, op = _fast(activation)
     try:  # fast path: all Values (the normal case inside a model)
+        data = list(map(value_data, xs))
+        _check_params(ps)
         total = ps[-1].data
-        for w, x in zip(ps, xs):  # noqa: B905
-            total += w.data * x.data
-    except AttributeError:
-        total = math.nan  # numbers among them: the table entry wraps them as constants
+        for w, x in zip(ps, data):  # noqa: B905
+            total += w.data * x
+    except TypeError:
+        # Numbers among them: the table entry wraps them as constants, or names the
+        # operand that is neither a Value nor a real number.
+        total = math.nan
     if not _isfinite(total):
         # An infinite or NaN sum: a plain node, whose backward adds every term (0 * inf is
         # NaN), as the chain of primitives would.
-        return _SPECS["linear" if activation is None else activation](*ps, *xs)
+        node = _SPECS["linear" if activation is None else activation](*ps, *xs)
+        if isinstance(node, Value) and node._parents and current_mode().anomaly:
+            _check_pre_activation(node)
+        return node
     return make_node(function(total), ps, rule, op, xs)
+
+
+def _check_pre_activation(node: Value) -> None:
+    """Under ``detect_anomaly()``: the chain of ``+`` would stop at a non-finite sum, so
+    a fused neuron does too, even when its activation maps it back (sigmoid(inf) = 1)."""
+    inputs = [p.data for p in node.parents]
+    total = _pre_activation(inputs)
+    if not _isfinite(total):
+        shown = ", ".join(map(repr, inputs))
+        raise AnomalyError(
+            f"forward of {node.op} produced the pre-activation sum {total!r} from inputs ({shown})"
+        )
 
 
 def affine_layer(
@@ -243,17 +285,18 @@ def affine_layer(
     heads = rows if type(rows) is list else list(rows)
     function, rule, op = _fast(activation)
     try:
-        xs = [x.data for x in shared]
+        xs = list(map(value_data, shared))
         size = len(xs) + 1
         totals = []
         for row in heads:
             if type(row) is not tuple or len(row) != size:
                 raise TypeError  # not the common case: let affine convert or explain
+            _check_params(row)
             total = row[-1].data
             for w, x in zip(row, xs):  # noqa: B905
                 total += w.data * x
             totals.append(total)
-    except (AttributeError, TypeError):
+    except TypeError:
         return [affine(row, shared, activation) for row in heads]
     if not _isfinite(sum(totals)):  # some sum is infinite or NaN: affine's plain nodes
         return [affine(row, shared, activation) for row in heads]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from functools import reduce
 from operator import add, mul, sub
 from typing import Any
 
@@ -31,7 +32,7 @@ from autograd_engine.opspec import (
     unary_method,
 )
 from autograd_engine.sweep import register_inline
-from autograd_engine.value import Value, make_node, to_float
+from autograd_engine.value import Value, make_node, to_float, value_data
 
 # ---------------------------------------------------------------------------------------
 # Forwards on floats that need more than ``math``: explicit domains and stable formulas.
@@ -76,30 +77,49 @@ def _softplus(x: float) -> float:
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
 
 
+def _sum(*values: float) -> float:
+    # Left to right, as the chain x1 + x2 + ... adds: the same bits, inf and nan included.
+    return reduce(add, values)
+
+
 def _dot(*values: float) -> float:
     half = len(values) // 2
-    return math.fsum(map(mul, values[:half], values[half:]))
+    return reduce(add, map(mul, values[:half], values[half:]))
 
 
 # ---------------------------------------------------------------------------------------
 # Derivative rules that do not fit on one line.
 
 
+def _zero_base_slope(b: Any) -> float:
+    """d/da a**b at a = 0 for 0 <= b < 1, where ``0.0 ** (b - 1)`` would raise.
+
+    Raising there would abort the exponent's derivative with the base's; the limit is
+    0 for b = 0 (a**0 is flat) and infinite for 0 < b < 1, as in PyTorch.
+    """
+    return 0.0 if number(b) == 0 else math.inf
+
+
 def _power_rule(g: Any, out: Any, a: Any, b: Any) -> tuple[Any, Any]:
-    # d/da = b*a^(b-1). At a = b = 0 the formula would divide by zero, yet a^0 is flat in
-    # a; elsewhere keep the formula even for b = 0, as its derivative in b is not zero.
-    grad_a = 0.0 if number(b) == 0 == number(a) else g * b * a ** (b - 1)
-    if a > 0:
-        grad_b = g * out * log(a)
-    elif number(out) == 0:
-        grad_b = 0.0  # 0^b is flat in b for b > 0
+    # g times the local derivative, never (g * b) times it: a huge g and an underflowed
+    # power must give 0, not inf * 0 = nan.
+    if number(a) == 0 and number(b) < 1:
+        grad_a = g * (b * _zero_base_slope(b))
     else:
-        grad_b = math.nan  # a real power of a negative base has no derivative in b
-    return grad_a, grad_b
+        grad_a = g * (b * a ** (b - 1))
+    if a > 0:
+        return grad_a, g * (out * log(a))
+    if number(a) == 0:
+        return grad_a, 0.0  # 0**b is flat in b for b >= 0 (forward refused b < 0)
+    return grad_a, math.nan  # a real power of a negative base has no derivative in b
 
 
 def _power_const_rule(g: Any, out: Any, x: Any, n: float) -> tuple[Any]:
-    return (0.0,) if n == 0 else (g * n * x ** (n - 1),)
+    if n == 0:
+        return (0.0,)
+    if number(x) == 0 and n < 1:
+        return (g * (n * _zero_base_slope(n)),)
+    return (g * (n * x ** (n - 1)),)
 
 
 def _dot_rule(g: Any, out: Any, *values: Any) -> list[Any]:
@@ -108,24 +128,8 @@ def _dot_rule(g: Any, out: Any, *values: Any) -> list[Any]:
     return [g * x for x in inputs] + [g * w for w in weights]
 
 
-def _dot_accumulate(g: float, parents: tuple[Value, ...]) -> None:
-    # Same order as _dot_rule (all weights, then all inputs), so that a node listed twice
-    # (dot([a, b], [b, a])) receives its terms in the same order and the same rounding.
-    # zip stops at the shorter sequence: the pairs are (w_i, x_i).
-    pairs = parents[len(parents) // 2 :]
-    for w, x in zip(parents, pairs, strict=False):
-        w.grad += g * x.data
-    for w, x in zip(parents, pairs, strict=False):
-        x.grad += g * w.data
-
-
 def _sum_rule(g: Any, out: Any, *values: Any) -> tuple[Any, ...]:
     return (g,) * len(values)
-
-
-def _sum_accumulate(g: float, parents: tuple[Value, ...]) -> None:
-    for parent in parents:
-        parent.grad += g
 
 
 # ---------------------------------------------------------------------------------------
@@ -145,21 +149,21 @@ def _template(forward: str, *grads: str) -> Source:
 def _dot_source(inputs: Sequence[str], out: str, g: str) -> tuple[str, list[str]]:
     half = len(inputs) // 2
     weights, xs = inputs[:half], inputs[half:]
-    products = ", ".join(f"{w} * {x}" for w, x in zip(weights, xs, strict=True))
-    return f"math.fsum([{products}])", [f"{g} * {x}" for x in xs] + [f"{g} * {w}" for w in weights]
+    products = " + ".join(f"{w} * {x}" for w, x in zip(weights, xs, strict=True))
+    return f"({products})", [f"{g} * {x}" for x in xs] + [f"{g} * {w}" for w in weights]
 
 
 def _sum_source(inputs: Sequence[str], out: str, g: str) -> tuple[str, list[str]]:
-    return f"math.fsum([{', '.join(inputs)}])", [g] * len(inputs)
+    return f"({' + '.join(inputs)})", [g] * len(inputs)
 
 
 # ---------------------------------------------------------------------------------------
 # The table.
 # fmt: off
 
-defop("+", add, lambda g, out, a, b: (g, g), arity=2, infix=True,
+defop("+", add, lambda g, out, a, b: (g, g), arity=2, infix=True, linear=True,
       source=_template("{0} + {1}", "{g}", "{g}"))
-defop("-", sub, lambda g, out, a, b: (g, -g), arity=2, infix=True,
+defop("-", sub, lambda g, out, a, b: (g, -g), arity=2, infix=True, linear=True,
       source=_template("{0} - {1}", "{g}", "-{g}"))
 defop("*", mul, lambda g, out, a, b: (g * b, g * a), arity=2, infix=True,
       source=_template("{0} * {1}", "{g} * {1}", "{g} * {0}"))
@@ -167,13 +171,15 @@ defop("/", _divide, lambda g, out, a, b: (g / b, -g * out / b), arity=2,
       domain=("real", "nonzero"), infix=True,
       source=_template("{0} / {1}", "{g} / {1}", "-{g} * {out} / {1}"))
 defop("**", _power, _power_rule, arity=2, domain=("positive", "real"), infix=True)
-defop("**n", _power, _power_const_rule, domain=("positive",), params={"exponent": 2.0})
-defop("neg", lambda x: -x, lambda g, out, x: (-g,), source=_template("-{0}", "-{g}"))
+defop("**n", _power, _power_const_rule, domain=("positive",), params={"exponent": 2.0},
+      infix=True, symbol="**")
+defop("neg", lambda x: -x, lambda g, out, x: (-g,), linear=True, source=_template("-{0}", "-{g}"))
 # abs'(0) = 0 by convention (the subgradient PyTorch also picks).
 defop("abs", abs, lambda g, out, x: (g if x > 0 else -g if x < 0 else 0.0,),
       domain=("nonzero",))
 
-exp = defop("exp", math.exp, lambda g, out, x: (g * out,), doc="""e to the power ``x``.
+exp = defop("exp", math.exp, lambda g, out, x: (g * out,), from_output=True,
+            doc="""e to the power ``x``.
 
     >>> exp(0.0)
     1.0
@@ -194,19 +200,21 @@ log = defop("log", _log, lambda g, out, x: (g / x,), domain=("positive",), doc="
     """)
 
 sqrt = defop("sqrt", _sqrt, lambda g, out, x: (g / (2 * out),), domain=("positive",),
+             from_output=True,
              doc="""Square root; its derivative at 0 is infinite, so backward there raises.
 
     >>> sqrt(9.0)
     3.0
     """)
 
-tanh = defop("tanh", math.tanh, lambda g, out, x: (g * (1 - out * out),), doc="""Hyperbolic tangent.
+tanh = defop("tanh", math.tanh, lambda g, out, x: (g * (1 - out * out),), from_output=True,
+             doc="""Hyperbolic tangent.
 
     >>> tanh(0.0)
     0.0
     """)
 
-sigmoid = defop("sigmoid", _sigmoid, lambda g, out, x: (g * out * (1 - out),),
+sigmoid = defop("sigmoid", _sigmoid, lambda g, out, x: (g * out * (1 - out),), from_output=True,
                 doc="""Logistic function 1 / (1 + e^-x), stable for large |x|.
 
     >>> sigmoid(0.0), sigmoid(-1000.0)
@@ -215,9 +223,10 @@ sigmoid = defop("sigmoid", _sigmoid, lambda g, out, x: (g * out * (1 - out),),
 
 # relu'(0) = 0 by convention, as in micrograd and PyTorch. Like them, relu passes NaN and
 # -0.0 through: a NaN reaching a relu must stay visible, not become a quiet 0.
-relu = defop("relu", lambda x: 0.0 if x < 0 else x, lambda g, out, x: (g if x > 0 else 0.0,),
-             domain=("nonzero",),
-             source=_template("(0.0 if {0} < 0 else {0})", "({g} if {0} > 0 else 0.0)"),
+# The rule reads the output (out > 0 exactly when x > 0, NaN included), so relu fuses.
+relu = defop("relu", lambda x: 0.0 if x < 0 else x, lambda g, out, x: (g if out > 0 else 0.0,),
+             domain=("nonzero",), from_output=True,
+             source=_template("(0.0 if {0} < 0 else {0})", "({g} if {out} > 0 else 0.0)"),
              doc="""max(x, 0); its derivative at 0 is taken as 0.
 
     >>> relu(-3.0), relu(2.0)
@@ -255,9 +264,8 @@ cos = defop("cos", math.cos, lambda g, out, x: (-g * sin(x),), doc="""Cosine.
     1.0
     """)
 
-_sum_op = defop("sum", lambda *xs: math.fsum(xs), _sum_rule, arity=0, accumulate=_sum_accumulate,
-                source=_sum_source)
-_dot_op = defop("dot", _dot, _dot_rule, arity=0, accumulate=_dot_accumulate, source=_dot_source)
+_sum_op = defop("sum", _sum, _sum_rule, arity=0, linear=True, layout="any", source=_sum_source)
+_dot_op = defop("dot", _dot, _dot_rule, arity=0, linear=True, layout="pairs", source=_dot_source)
 
 # fmt: on
 
@@ -265,7 +273,9 @@ _dot_op = defop("dot", _dot, _dot_rule, arity=0, accumulate=_dot_accumulate, sou
 def sum(values: Iterable[Scalar]) -> Scalar:
     """Sum of many values as one node (one fused op instead of a chain of ``+``).
 
-    Plain numbers give a float. The sum is computed with ``math.fsum`` (correctly rounded).
+    Value and gradients are exactly those of the chain ``x1 + x2 + ...`` (added left to
+    right, so infinities and NaN come out as IEEE arithmetic says). Operands must be
+    Values or real numbers; plain numbers alone give a float.
 
     >>> import autograd_engine as ag
     >>> xs = [Value(1.0), Value(2.0), 3.0]
@@ -279,14 +289,17 @@ def sum(values: Iterable[Scalar]) -> Scalar:
     if not items:
         return 0.0
     try:  # fast path: all Values (the normal case inside a model)
-        data = math.fsum([v.data for v in items])
-    except (AttributeError, TypeError):
-        return _sum_op(*items)  # numbers among them: wrap them, or sum plain floats
+        data = reduce(add, map(value_data, items))
+    except TypeError:
+        return _sum_op(*items)  # numbers among them (wrapped or summed), or refused
     return make_node(data, tuple(items), _sum_rule, "sum")
 
 
 def dot(weights: Iterable[Scalar], inputs: Iterable[Scalar]) -> Scalar:
     """Inner product sum(w * x) as one node whose parents are the weights, then the inputs.
+
+    Value and gradients are exactly those of ``w1*x1 + w2*x2 + ...`` built from ``*`` and
+    ``+`` (a Value listed twice receives the same terms, added in another order).
 
     >>> w = [Value(2.0), Value(-1.0)]
     >>> y = dot(w, [3.0, 4.0])
@@ -304,9 +317,9 @@ def dot(weights: Iterable[Scalar], inputs: Iterable[Scalar]) -> Scalar:
         return 0.0
     parents = (*ws, *xs)
     try:  # fast path: all Values (the normal case inside a model)
-        data = math.fsum([w.data * x.data for w, x in zip(ws, xs, strict=True)])
-    except (AttributeError, TypeError):
-        return _dot_op(*parents)  # numbers among them: wrap them, or use plain floats
+        data = reduce(add, map(mul, map(value_data, ws), map(value_data, xs)))
+    except TypeError:
+        return _dot_op(*parents)  # numbers among them (wrapped or multiplied), or refused
     return make_node(data, parents, _dot_rule, "dot")
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from autograd_engine.sweep import register_accumulate
-from autograd_engine.value import Rule, Value, constant, make_node, to_float
+from autograd_engine.value import Rule, Value, constant, make_node, operands, to_float
 
 Number = float | int
 Scalar = Number | Value
@@ -51,7 +51,19 @@ class OpSpec:
         domain: for each input, where the derivative exists and is smooth: ``"real"``,
             ``"positive"`` or ``"nonzero"`` (a kink or pole at 0). Tests draw from it.
         params: names of numeric parameters with their defaults (``leaky_relu``'s slope).
-        infix: shown as ``a op b`` in error messages.
+        infix: written ``a op b`` (operands, then parameters) in error messages.
+        symbol: the operator an infix op is written with (default: ``name``); a
+            parametrised infix op shows its parameter after it (``**2``).
+        linear: every local derivative is 1 or one of the inputs (``+``, ``sum``,
+            ``dot``): a zero gradient then sends only signed zeros when the output is
+            finite, so sweeps and replay may skip such a node. Derived code reads this
+            trait, never the op's name.
+        from_output: the rule reads only ``g`` and ``out``, never the inputs, so the op
+            can be fused on top of a neuron (``affine(..., "tanh")``): the fused node
+            needs nothing but its output to pass the gradient on.
+        layout: how many inputs tests draw for an n-ary op and how they pair: ``"any"``
+            (``sum``), ``"pairs"`` (weights then inputs, ``dot``), ``"neuron"`` (``n``
+            weights, a bias, ``n`` inputs); ``"fixed"`` for ops of fixed arity.
         accumulate: optional float-only form of the rule for the backward sweep,
             ``accumulate(g, parents)`` adding straight into each parent's ``.grad``; used by
             the fused n-ary ops to skip building two lists per node. It must give exactly
@@ -73,14 +85,18 @@ class OpSpec:
     domain: tuple[str, ...]
     params: dict[str, float] = field(default_factory=dict)
     infix: bool = False
+    symbol: str = ""
+    linear: bool = False
+    from_output: bool = False
+    layout: str = "fixed"
     accumulate: Callable[[float, tuple[Value, ...]], None] | None = None
     source: Source | None = None
     activation: FusedActivation | None = None
 
     def display(self, params: tuple[float, ...]) -> str:
-        """The ``op`` shown for a node; ``**n`` names its exponent (``**2``)."""
-        if self.name == "**n":
-            return f"**{params[0]:g}"
+        """The ``op`` shown for a node; an infix op with a parameter shows it (``**2``)."""
+        if self.infix and params:
+            return f"{self.symbol or self.name}{params[0]:g}"
         return self.name
 
     def bind(self, params: tuple[float, ...]) -> Rule:
@@ -118,9 +134,8 @@ class OpSpec:
     def error(self, values: list[float], params: tuple[float, ...], exc: Exception) -> Exception:
         """Rewrite an exception from ``forward`` to say which op failed on which numbers."""
         if self.infix:
-            call = f"{values[0]!r} {self.name} {values[1]!r}"
-        elif self.name == "**n":
-            call = f"{values[0]!r} ** {params[0]!r}"
+            a, b = [*values, *params]
+            call = f"{a!r} {self.symbol or self.name} {b!r}"
         else:
             call = f"{self.name}({', '.join(map(repr, [*values, *params]))})"
         reason = "result too large for a float" if isinstance(exc, OverflowError) else exc
@@ -142,8 +157,13 @@ class OpSpec:
             raise TypeError(f"{self.name} got unexpected parameter(s) {sorted(unknown)}")
         fixed = tuple(to_float(params.get(k, v)) for k, v in self.params.items())
         if not any(isinstance(x, Value) for x in inputs):
-            return self.evaluate([to_float(x) for x in inputs], fixed)
-        parents = tuple(x if isinstance(x, Value) else constant(x) for x in inputs)
+            try:
+                numbers = [to_float(x) for x in inputs]
+            except TypeError:
+                operands(self.name, inputs)  # raises, naming the op and the operand
+                raise
+            return self.evaluate(numbers, fixed)
+        parents = operands(self.name, inputs)
         data = self.evaluate([p.data for p in parents], fixed)
         return make_node(data, parents, self.bind(fixed), self.display(fixed))
 
@@ -164,6 +184,10 @@ def defop(
     domain: tuple[str, ...] = ("real",),
     params: dict[str, float] | None = None,
     infix: bool = False,
+    symbol: str = "",
+    linear: bool = False,
+    from_output: bool = False,
+    layout: str = "fixed",
     accumulate: Callable[[float, tuple[Value, ...]], None] | None = None,
     source: Source | None = None,
     activation: FusedActivation | None = None,
@@ -183,13 +207,16 @@ def defop(
         domain,
         dict(params or {}),
         infix,
+        symbol,
+        linear,
+        from_output,
+        layout,
         accumulate,
         source,
         activation,
     )
     OPS[name] = spec
-    if accumulate is not None:
-        register_accumulate(rule, accumulate)
+    register_accumulate(rule, accumulate, linear and not arity)
 
     def function(*inputs: Scalar, **kwargs: float) -> Scalar:
         return spec(*inputs, **kwargs)

@@ -1,11 +1,20 @@
-"""The reverse sweep that fills ``.grad``, and the fast forms ops register for it.
+"""The fast sweep ``backward()`` runs: the reference sweep plus labelled specialisations.
 
 ``Value.backward`` orders the op nodes (``graph.interior_order``) and hands them here,
-outputs first. Each node passes its gradient to its parents through its op's rule; the
-commonest cases skip the call: ``+`` and ``*`` are applied inline, fused n-ary ops add
-straight into their parents (``register_accumulate``), and fused neurons, whose parents
-sit in two shared tuples, have their own form (``register_grouped``). Every fast form
-gives the bits the rule gives (tests compare them).
+outputs first. What it computes is exactly ``backprop.backprop(order, IN_NODES)``: each
+node asks its rule for one term per parent and the sweep adds them. The specialisations
+below are "just optimisations", each labelled where it sits, each held to the reference
+sweep's bits by ``tests/test_backward_paths.py``:
+
+1. inline ``+`` and ``*`` (most nodes of a hand-written expression): their terms added
+   without calling the rule (``register_inline``);
+2. arity 1 and 2 unrolled: no list per node;
+3. linear n-ary ops (``OpSpec.linear``: ``sum``, ``dot``): skipped when their gradient
+   is zero and their output finite, as every term is then a signed zero;
+4. the shared-tuple neuron (``affine``): its two parent tuples read in place by its
+   op's float form (``register_shared``), skipped at a zero gradient likewise.
+
+Under ``detect_anomaly()`` the reference sweep runs instead, checking every term.
 """
 
 from __future__ import annotations
@@ -14,7 +23,7 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from autograd_engine.errors import AnomalyError
+from autograd_engine.backprop import IN_NODES, backprop, backward_error
 from autograd_engine.modes import _MODE
 
 if TYPE_CHECKING:
@@ -23,22 +32,26 @@ if TYPE_CHECKING:
 _isfinite = math.isfinite
 
 
-def describe(node: Value) -> str:
-    """How error messages name a node: its op, and its label when it has one."""
-    name = node._op or "leaf"
-    return f"{name} (label {node.label!r})" if node.label else name
-
-
 # Float-only forms of n-ary rules, keyed by the rule they replace (see OpSpec.accumulate).
 _ACCUMULATE: dict[Rule, Callable[[float, tuple[Value, ...]], None]] = {}
-# The same for nodes with a tail: accumulate(g, out, parents, tail).
-Grouped = Callable[[float, float, "tuple[Value, ...]", "tuple[Value, ...]"], None]
-_ACCUMULATE_GROUPED: dict[Rule, Grouped] = {}
+# The same for shared-tuple neurons: accumulate(g, out, params, inputs).
+Shared = Callable[[float, float, "tuple[Value, ...]", "tuple[Value, ...]"], None]
+_ACCUMULATE_SHARED: dict[Rule, Shared] = {}
+# Rules of linear n-ary ops (OpSpec.linear), whose zero-gradient nodes the sweep skips.
+_LINEAR: set[Rule] = set()
 
 
-def register_accumulate(rule: Rule, accumulate: Callable[[float, tuple[Value, ...]], None]) -> None:
-    """Let the sweep call ``accumulate(g, parents)`` for nodes whose rule is ``rule``."""
-    _ACCUMULATE[rule] = accumulate
+def register_accumulate(
+    rule: Rule, accumulate: Callable[[float, tuple[Value, ...]], None] | None, linear: bool
+) -> None:
+    """Let the sweep call ``accumulate(g, parents)`` for nodes whose rule is ``rule``.
+
+    ``linear`` (the op's trait) lets it skip such a node at a zero gradient.
+    """
+    if accumulate is not None:
+        _ACCUMULATE[rule] = accumulate
+    if linear:
+        _LINEAR.add(rule)
 
 
 # The rules of + and *, which the sweep applies without calling them (they are most nodes
@@ -53,15 +66,15 @@ def register_inline(add_rule: Rule, mul_rule: Rule) -> None:
     _ADD_RULE, _MUL_RULE = add_rule, mul_rule
 
 
-def register_grouped(rule: Rule, accumulate: Grouped) -> None:
-    """Let the sweep call ``accumulate(g, out, parents, tail)`` for tailed nodes of ``rule``.
+def register_shared(rule: Rule, accumulate: Shared) -> None:
+    """Let the sweep call ``accumulate(g, out, params, inputs)`` for shared-tuple neurons.
 
     The sweep skips a tailed node whose gradient is exactly zero without calling it:
     register only ops whose every term is then a signed zero, which leaves any sum as it
     was (``affine`` builds a tailed node only when every operand is finite). A nonzero
     gradient may still lead to no terms (a closed relu); skipping those is its call.
     """
-    _ACCUMULATE_GROUPED[rule] = accumulate
+    _ACCUMULATE_SHARED[rule] = accumulate
 
 
 def sweep(order: list[Value]) -> None:
@@ -75,9 +88,9 @@ def sweep(order: list[Value]) -> None:
     """
     mode = _MODE.get()
     if mode is not None and mode.anomaly:
-        _sweep_checked(order)
+        backprop(order, IN_NODES, check=True)
         return
-    grouped, add_rule, mul_rule = _ACCUMULATE_GROUPED, _ADD_RULE, _MUL_RULE
+    shared, linear, add_rule, mul_rule = _ACCUMULATE_SHARED, _LINEAR, _ADD_RULE, _MUL_RULE
     node = None
     try:
         for node in order:
@@ -85,17 +98,17 @@ def sweep(order: list[Value]) -> None:
             if not parents:
                 continue
             tail = node._tail
-            if tail is not None:
+            if tail is not None:  # (4) the shared-tuple neuron
                 g = node.grad
-                if g:  # zero: every term a signed zero (see register_grouped)
-                    grouped[node._rule](g, node.data, parents, tail)
+                if g:  # zero: every term a signed zero (see register_shared)
+                    shared[node._rule](g, node.data, parents, tail)
                 continue
             arity = len(parents)
             if arity == 2:
                 a, b = parents
                 rule = node._rule
                 g = node.grad
-                # + and * inline: the same terms their rules return, without the call.
+                # (1) + and * inline: the terms their rules return, without the call.
                 if rule is add_rule:
                     a.grad += g
                     b.grad += g
@@ -111,47 +124,20 @@ def sweep(order: list[Value]) -> None:
                 (grad_a,) = node._rule(node.grad, node.data, a.data)
                 a.grad += grad_a
             else:
-                accumulate = _ACCUMULATE.get(node._rule)
+                rule = node._rule
+                g = node.grad
+                # (3) A zero upstream gradient (a dead relu, a sample past its margin)
+                # sends only signed zeros through a linear op, whose local derivatives
+                # are 1 or inputs, finite when the output is: adding them changes no
+                # parent's gradient, so skip the node.
+                if g == 0.0 and rule in linear and _isfinite(node.data):
+                    continue
+                accumulate = _ACCUMULATE.get(rule)
                 if accumulate is not None:
-                    g = node.grad
-                    # A zero upstream gradient (a dead relu, a sample past its margin: most
-                    # dot nodes of a training step) sends only signed zeros through sum and
-                    # dot, whose local derivatives are 1 or inputs, finite when the output
-                    # is: adding them changes no parent's gradient, so skip the loop.
-                    if g == 0.0 and _isfinite(node.data):
-                        continue
                     accumulate(g, parents)
                     continue
-                grads = node._rule(node.grad, node.data, *[p.data for p in parents])
+                grads = rule(g, node.data, *[p.data for p in parents])
                 for parent, grad in zip(parents, grads, strict=True):
                     parent.grad += grad
     except (ArithmeticError, ValueError) as exc:
-        raise _backward_error(node, exc) from exc
-
-
-def _sweep_checked(order: list[Value]) -> None:
-    """The sweep under ``detect_anomaly()``: stop at the first non-finite gradient."""
-    for node in order:
-        if not node._parents:
-            continue
-        parents = node.parents
-        inputs = [p.data for p in parents]
-        try:
-            grads = node._rule(node.grad, node.data, *inputs)
-        except (ArithmeticError, ValueError) as exc:
-            raise _backward_error(node, exc) from exc
-        for index, (parent, grad) in enumerate(zip(parents, grads, strict=True)):
-            if not math.isfinite(grad):
-                raise AnomalyError(
-                    f"backward of {describe(node)} produced gradient {grad!r} for input "
-                    f"{index} from inputs ({', '.join(map(repr, inputs))}) and upstream "
-                    f"gradient {node.grad!r}"
-                )
-            parent.grad += grad
-
-
-def _backward_error(node: Value | None, exc: BaseException) -> BaseException:
-    if node is None:
-        return exc
-    inputs = ", ".join(repr(p.data) for p in node.parents)
-    return type(exc)(f"backward of {describe(node)} at inputs ({inputs}): {exc}")
+        raise backward_error(node, exc) from exc
