@@ -14,6 +14,7 @@ import math
 import pickle
 import pydoc
 import re
+from pathlib import Path
 
 import pytest
 
@@ -179,7 +180,7 @@ class TestHelpIsTrue:
 
     def test_defop_is_exported_for_the_readme_example(self) -> None:
         assert "defop" in ag.__all__ and ag.defop is defop
-        text = open("README.md", encoding="utf-8").read()
+        text = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
         assert "from autograd_engine import defop" in text
 
 
