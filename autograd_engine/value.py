@@ -21,6 +21,7 @@ import itertools
 import math
 import numbers
 from collections.abc import Callable, Sequence
+from operator import attrgetter
 from typing import Any
 
 from autograd_engine.errors import AnomalyError
@@ -65,6 +66,22 @@ def to_float(x: object) -> float:
     )
 
 
+def _checked_float(value: object, name: str) -> float:
+    """``to_float`` for an assignment to ``Value.data``/``Value.grad``: the message names it."""
+    try:
+        return to_float(value)
+    except TypeError:
+        raise TypeError(
+            f"Value.{name} must be a real number (int, float, bool or NumPy scalar), "
+            f"got {type(value).__name__}: {_short_repr(value)}"
+        ) from None
+
+
+def _short_repr(value: object, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
+
+
 class Value:
     """A scalar in a computation graph, with the gradient the last ``backward()`` gave it.
 
@@ -87,13 +104,13 @@ class Value:
     """
 
     __slots__ = (
+        "_data",
+        "_grad",
         "_op",
         "_parents",
         "_rule",
         "_seq",
         "_tail",
-        "data",
-        "grad",
         "kind",
         "label",
         "scope",
@@ -107,8 +124,8 @@ class Value:
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
         # Inputs are wrapped by the thousand (784 per MNIST image): skip the call for floats.
-        self.data = data if type(data) is float else to_float(data)
-        self.grad = 0.0
+        self._data = data if type(data) is float else to_float(data)
+        self._grad = 0.0
         self.label = label
         self.kind: str | None = None
         mode = _get_mode()
@@ -118,6 +135,29 @@ class Value:
         self._tail: tuple[Value, ...] | None = None
         self._rule: Rule | None = None
         self._seq = _next_seq()
+
+    # ``data`` and ``grad`` are properties over the ``_data``/``_grad`` slots so that every
+    # assignment meets the constructor's rule (a real number, stored as float): a string
+    # or a NumPy float32 written into a weight would otherwise spread through the graph and
+    # surface far away (``save`` failing on float32). The getters are C (``attrgetter``),
+    # a third of a Python getter's cost; the setters test for float first. The engine's
+    # own hot loops read and write the slots directly.
+    def _set_data(self, value: float) -> None:
+        self._data = value if type(value) is float else _checked_float(value, "data")
+
+    def _set_grad(self, value: float) -> None:
+        self._grad = value if type(value) is float else _checked_float(value, "grad")
+
+    data = property(
+        attrgetter("_data"),
+        _set_data,
+        doc="The node's number, a float; assigning converts any real number to float.",
+    )
+    grad = property(
+        attrgetter("_grad"),
+        _set_grad,
+        doc="d(output)/d(node) after ``backward()``; assigning converts a real number to float.",
+    )
 
     @property
     def op(self) -> str:
@@ -184,8 +224,8 @@ class Value:
         """
         order = interior_order(self)
         for node in order:
-            node.grad = 0.0
-        self.grad += to_float(grad)
+            node._grad = 0.0
+        self._grad += to_float(grad)
         sweep(order)
 
 
@@ -202,8 +242,8 @@ def make_node(
     node's parents are then ``parents + tail``, and ``parents`` must not be empty.
     """
     node = _new(Value)
-    node.data = data
-    node.grad = 0.0
+    node._data = data
+    node._grad = 0.0
     node.label = ""
     node.kind = None
     node._seq = _next_seq()
@@ -254,8 +294,8 @@ def make_nodes(
     nodes = []
     for data, head in zip(outputs, heads, strict=True):
         node = _new(Value)
-        node.data = data
-        node.grad = 0.0
+        node._data = data
+        node._grad = 0.0
         node.label = ""
         node.kind = None
         node.scope = scope
@@ -299,8 +339,8 @@ def constant(x: float) -> Value:
     """
     # Value.__init__ written out: every number in an expression (``a * 2``) comes here.
     node = _new(Value)
-    node.data = x if type(x) is float else to_float(x)
-    node.grad = 0.0
+    node._data = x if type(x) is float else to_float(x)
+    node._grad = 0.0
     node.label = ""
     node.kind = "constant"
     mode = _get_mode()
