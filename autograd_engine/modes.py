@@ -100,6 +100,8 @@ def scope(name: str) -> _Switch:
     >>> y.scope
     'layer.neuron'
     """
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"scope: name must be a non-empty str, got {name!r}")
     return _Scope(name)
 
 

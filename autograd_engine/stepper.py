@@ -112,6 +112,10 @@ class Frame:
     def _repr_svg_(self) -> str:
         return self.svg()
 
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        """The default drawing's bundle: SVG, PNG (for untrusted notebooks) and text."""
+        return self.graph._repr_mimebundle_(include, exclude)
+
 
 def backward_steps(root: Value, grad: float = 1.0) -> Iterator[Frame]:
     """Run ``root.backward(grad)`` one op node at a time, yielding a ``Frame`` after each.
@@ -131,10 +135,17 @@ def backward_steps(root: Value, grad: float = 1.0) -> Iterator[Frame]:
     >>> x.grad
     6.0
     """
+    if not isinstance(root, Value):
+        raise TypeError(f"backward_steps: root must be a Value, got {type(root).__name__} {root!r}")
+    return _steps(root, to_float(grad))
+
+
+def _steps(root: Value, grad: float) -> Iterator[Frame]:
+    """The generator behind ``backward_steps`` (arguments already checked)."""
     order = interior_order(root)
     for node in order:
         node.grad = 0.0
-    root.grad += to_float(grad)
+    root.grad += grad
     history = _History(root)
     for step, node in enumerate(order, start=1):
         upstream = node.grad

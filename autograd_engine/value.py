@@ -21,7 +21,7 @@ import itertools
 import math
 import numbers
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from autograd_engine.errors import AnomalyError
 from autograd_engine.graph import interior_order
@@ -86,18 +86,19 @@ class Value:
     Value(data=2.0, grad=4.0, label='a')
     """
 
-    __slots__ = (
-        "_op",
-        "_parents",
-        "_rule",
-        "_seq",
-        "_tail",
-        "data",
-        "grad",
-        "kind",
-        "label",
-        "scope",
-    )
+    # A dict, so that help(Value) shows what each attribute holds.
+    __slots__ = {
+        "_op": "display name of the op that made the node",
+        "_parents": "the op's inputs (the parameters, for a fused neuron)",
+        "_rule": "the op's derivative rule, shared by every node of that op",
+        "_seq": "creation number: creation order is a topological order",
+        "_tail": "the inputs that follow _parents (a fused neuron's x), or None",
+        "data": "the number (a float); optimizers assign it",
+        "grad": "d(root)/d(this node) after the last backward() (leaves accumulate)",
+        "kind": '"constant", "parameter" or None: the leaf\'s role, for drawings',
+        "label": "a name for drawings and error messages",
+        "scope": "the nn module (dotted path) whose call made this node, or None",
+    }
 
     # Makes NumPy hand `np.float64(2) * value` back to Value.__rmul__ instead of
     # building an object array.
@@ -139,8 +140,61 @@ class Value:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
-    def __float__(self) -> float:
-        return self.data
+    def __format__(self, spec: str) -> str:
+        """``f"{v:.4f}"`` formats ``data``, as PyTorch does for a one-element tensor.
+
+        >>> f"{Value(2.0):.3f}", f"{Value(2.0)}"
+        ('2.000', 'Value(data=2.0, grad=0.0)')
+        """
+        return format(self.data, spec) if spec else repr(self)
+
+    def __int__(self) -> int:
+        """``int(v)`` truncates ``data``, as ``int(tensor)`` does.
+
+        An int is a step function of the number, with no gradient to lose, so unlike
+        ``float(v)`` it is allowed.
+
+        >>> int(Value(2.7)), int(Value(-2.7))
+        (2, -2)
+        """
+        return int(self.data)
+
+    def __bool__(self) -> bool:
+        """PyTorch's rule for one number: false exactly when ``data`` is zero (NaN is true).
+
+        >>> bool(Value(0.0)), bool(Value(-0.0)), bool(Value(0.5))
+        (False, False, True)
+        """
+        return self.data != 0.0
+
+    if not TYPE_CHECKING:  # hidden from type checkers: math.exp(value) is a static error too
+
+        def __float__(self) -> float:
+            """Refused: ``math`` functions call it and would cut the graph without a word.
+
+            ``math.exp(x)`` would return a plain float, and ``x`` would never receive a
+            gradient through it. Use the engine's op to stay in the graph (``x.exp()`` or
+            ``autograd_engine.exp(x)``), or ``x.data`` for the number itself.
+
+            >>> import math
+            >>> math.exp(Value(1.0))
+            Traceback (most recent call last):
+            ...
+            TypeError: float() of Value(data=1.0, grad=0.0): a Value is not converted to \
+float, since math.exp(x) and friends would cut the graph and x would get no gradient; \
+use x.exp() or autograd_engine.exp(x) to stay in the graph, or x.data for the number
+            """
+            raise TypeError(
+                f"float() of {self!r}: a Value is not converted to float, since math.exp(x) "
+                "and friends would cut the graph and x would get no gradient; use x.exp() "
+                "or autograd_engine.exp(x) to stay in the graph, or x.data for the number"
+            )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle for in-memory transport (multiprocessing, joblib); see ``pickling.py``."""
+        from autograd_engine.pickling import reduce_value
+
+        return reduce_value(self)
 
     def _compare_data(self, other: object) -> float | None:
         if isinstance(other, Value):

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 HEAD_LR = (
     "digraph {\n"
     '\tgraph [fontname="Helvetica,Arial,sans-serif" fontsize=11 nodesep=0.2 rankdir=LR'
-    " ranksep=0.3]\n"
+    ' ranksep=0.3 size="10,1000"]\n'
     '\tnode [fontname="Helvetica,Arial,sans-serif" fontsize=10 height=0.3 style=filled]\n'
     '\tedge [arrowsize=0.6 color="#495057" fontname="Helvetica,Arial,sans-serif" fontsize=9]\n'
 )
@@ -69,10 +69,10 @@ def test_golden_square_with_edge_labels() -> None:
 def test_golden_diamond_top_to_bottom_without_grads() -> None:
     head = HEAD_LR.replace("rankdir=LR", "rankdir=TB")
     expected = head + textwrap.dedent(f"""\
-        \tv0 [fillcolor="#a5d8ff" label="a | data 2.0000" shape=record]
-        \tv1 [fillcolor="#ffffff" label="b | data 4.0000" shape=record]
+        \tv0 [fillcolor="#a5d8ff" label="{{ a | data 2.0000 }}" shape=record]
+        \tv1 [fillcolor="#ffffff" label="{{ b | data 4.0000 }}" shape=record]
         \tv1op [{OP.format("+")}]
-        \tv2 [fillcolor="#b2f2bb" label="c | data 16.0000" penwidth=2 shape=record]
+        \tv2 [fillcolor="#b2f2bb" label="{{ c | data 16.0000 }}" penwidth=2 shape=record]
         \tv2op [{OP.format("*")}]
         \tv0 -> v1op
         \tv0 -> v1op
@@ -197,9 +197,9 @@ def test_bad_arguments_are_named() -> None:
         draw_graph([])
     with pytest.raises(ValueError, match="rankdir must be one of"):
         draw_graph(square(), rankdir="XY")
-    with pytest.raises(ValueError, match="max_nodes must be a positive int"):
+    with pytest.raises(ValueError, match="max_nodes must be an int >= 1"):
         draw_graph(square(), max_nodes=0)
-    with pytest.raises(ValueError, match="depth must be a non-negative int"):
+    with pytest.raises(ValueError, match="depth must be an int >= 0"):
         draw_graph(square(), focus=square(), depth=-1)
 
 

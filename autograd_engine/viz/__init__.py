@@ -6,8 +6,11 @@ one node's neighbourhood; ``rendering_backend`` says which Graphviz renders. The
 - ``labels``         number format, escaping, colours by role
 - ``layout_budget``  what to draw: scope clusters, collapsing, the node budget, focus
 - ``dot_builder``    DOT text for a plan, with deterministic node names
-- ``backends``       system ``dot`` or in-process Graphviz from ``pygraphviz``
-- ``display``        ``draw_graph`` and the ``Graph`` object
+- ``checks``         argument checks with errors naming the argument
+- ``shape``          which way a drawing flows so it fits a notebook column
+- ``backends``       system ``dot`` or the Graphviz bundled in ``pygraphviz``, both in a
+                     process that Ctrl-C and a time limit can stop (``_render_worker``)
+- ``display``        ``draw_graph`` and the ``Graph`` object (SVG + PNG display bundle)
 
 Importing this package needs only the standard library; Graphviz is loaded on first render.
 
@@ -20,7 +23,9 @@ Importing this package needs only the standard library; Graphviz is loaded on fi
 
 from autograd_engine.viz.backends import (
     BackendUnavailableError,
+    RenderError,
     RenderingBackend,
+    RenderTimeoutError,
     rendering_backend,
 )
 from autograd_engine.viz.display import DEFAULT_MAX_NODES, Graph, draw_dot, draw_graph, focus
@@ -29,6 +34,8 @@ __all__ = [
     "DEFAULT_MAX_NODES",
     "BackendUnavailableError",
     "Graph",
+    "RenderError",
+    "RenderTimeoutError",
     "RenderingBackend",
     "draw_dot",
     "draw_graph",

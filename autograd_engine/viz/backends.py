@@ -7,23 +7,57 @@ Two layout backends, tried in this order on every call (so a test or a user chan
     the system Graphviz ``dot`` program on ``PATH``, run through the ``graphviz`` package
     in a subprocess. Each call is its own process, so threads need no care.
 ``"pygraphviz"``
-    Graphviz as a library inside this process, from the ``pygraphviz`` wheel, which
-    bundles Graphviz: SVG works on a fresh machine with no system package. Graphviz's
-    library keeps global state (its parser, its plugin context) and is not thread-safe,
-    so every in-process render holds one lock.
+    Graphviz as a library from the ``pygraphviz`` wheel, which bundles Graphviz: SVG and
+    PNG work on a fresh machine with no system package. The library runs in a worker
+    process (``_render_worker.py``), kept alive between renders and used by one thread at
+    a time (Graphviz's library is not thread-safe).
+
+Either way the layout runs in another process, so a render can always be stopped: Ctrl-C
+(or a kernel interrupt) reaches Python at once while it waits on the pipe, and the child
+is killed; a render past its ``timeout`` is killed too and raises ``RenderTimeoutError``
+naming the graph's size. In-process, Graphviz's C layout would ignore both.
 
 Nothing here is imported until a picture is rendered: the engine needs neither library.
 """
 
 from __future__ import annotations
 
+import atexit
+import os
+import select
 import shutil
+import subprocess
+import sys
 import threading
+import time
 from dataclasses import dataclass
+from pathlib import Path
 
 FORMATS = ("svg", "png", "pdf")
 
-_IN_PROCESS_LOCK = threading.Lock()
+# Seconds a render may take before it is stopped. The planner's layout-cost bound keeps
+# every default drawing to a few seconds; this is the guard for the rest.
+DEFAULT_TIMEOUT = 60.0
+
+_WORKER_SCRIPT = Path(__file__).with_name("_render_worker.py")
+
+
+class RenderError(RuntimeError):
+    """Graphviz could not render the DOT text; the message has Graphviz's own words.
+
+    >>> raise RenderError("syntax error in line 1")
+    Traceback (most recent call last):
+    ...
+    autograd_engine.viz.backends.RenderError: syntax error in line 1
+    """
+
+
+class RenderTimeoutError(RenderError, TimeoutError):
+    """A render took longer than its ``timeout``; the worker was stopped.
+
+    >>> issubclass(RenderTimeoutError, TimeoutError)
+    True
+    """
 
 
 class BackendUnavailableError(RuntimeError):
@@ -74,24 +108,152 @@ def rendering_backend() -> RenderingBackend:
     raise BackendUnavailableError(_missing_message(dot))
 
 
-def render(source: str, format: str = "svg") -> bytes:
+def render(
+    source: str, format: str = "svg", *, timeout: float | None = None, what: str = "a graph"
+) -> bytes:
     """Lay out DOT text with Graphviz's ``dot`` and return the picture as bytes.
+
+    Args:
+        source: DOT text.
+        format: ``"svg"``, ``"png"`` or ``"pdf"``.
+        timeout: seconds before the render is stopped (default ``DEFAULT_TIMEOUT``).
+        what: how an error names the graph, e.g. ``"a graph of 812 nodes and 1530 edges"``.
+
+    Raises:
+        RenderTimeoutError: the layout took longer than ``timeout``.
+        RenderError: Graphviz refused the text.
 
     >>> render("digraph { a -> b }").startswith(b"<?xml")
     True
     """
     if format not in FORMATS:
         raise ValueError(f"render: format must be one of {FORMATS}, got {format!r}")
+    limit = DEFAULT_TIMEOUT if timeout is None else _check_timeout(timeout)
     backend = rendering_backend()
+    data = source.encode("utf-8")
     if backend.name == "dot":
-        import graphviz
+        return _render_with_dot(data, format, limit, what)
+    return _WORKER.render(data, format, limit, what)
 
-        return graphviz.pipe("dot", format, source.encode("utf-8"), quiet=True)
-    import pygraphviz
 
-    with _IN_PROCESS_LOCK:
-        graph = pygraphviz.AGraph(string=source)
-        return graph.draw(format=format, prog="dot")
+def _check_timeout(timeout: float) -> float:
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
+        raise ValueError(f"render: timeout must be a positive number of seconds, got {timeout!r}")
+    return float(timeout)
+
+
+def _too_slow(what: str, limit: float) -> RenderTimeoutError:
+    return RenderTimeoutError(
+        f"Graphviz did not finish laying out {what} within {limit:g} s and was stopped; "
+        "draw less (a smaller max_nodes=, or focus= on one node) or pass a larger timeout="
+    )
+
+
+def _render_with_dot(data: bytes, format: str, limit: float, what: str) -> bytes:
+    """The system ``dot`` in a subprocess; ``subprocess.run`` kills it on any exception."""
+    command = [shutil.which("dot") or "dot", f"-T{format}"]
+    try:
+        done = subprocess.run(command, input=data, capture_output=True, timeout=limit)
+    except subprocess.TimeoutExpired:
+        raise _too_slow(what, limit) from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip()
+        raise RenderError(f"Graphviz's dot failed on {what}: {message}")
+    return done.stdout
+
+
+class _Worker:
+    """One long-lived ``_render_worker.py`` process, restarted after it is stopped."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._owner = 0  # the pid that started it: a forked child starts its own
+
+    def render(self, data: bytes, format: str, limit: float, what: str) -> bytes:
+        with self._lock:
+            process = self._started()
+            try:
+                process.stdin.write(b"%s %d\n" % (format.encode("ascii"), len(data)) + data)
+                process.stdin.flush()
+                reply = _Reply(process.stdout.fileno(), time.monotonic() + limit)
+                status, size, extra = reply.line().split()
+                picture = reply.exactly(int(size))
+                warnings = reply.exactly(int(extra))
+            except _Expired:
+                self.stop()
+                raise _too_slow(what, limit) from None
+            except BaseException:  # Ctrl-C, a broken pipe: the worker's state is unknown
+                self.stop()
+                raise
+        if status == b"error":
+            raise RenderError(f"Graphviz failed on {what}: {picture.decode('utf-8', 'replace')}")
+        if warnings:
+            sys.stderr.write(warnings.decode("utf-8", "replace"))
+        return picture
+
+    def _started(self) -> subprocess.Popen[bytes]:
+        process = self._process
+        if process is None or process.poll() is not None or self._owner != os.getpid():
+            process = subprocess.Popen(
+                [sys.executable, str(_WORKER_SCRIPT)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+            self._process, self._owner = process, os.getpid()
+        return process
+
+    def stop(self) -> None:
+        """Kill the worker (the next render starts a new one)."""
+        process, self._process = self._process, None
+        if process is not None and self._owner == os.getpid():
+            process.kill()
+            process.wait()
+            for pipe in (process.stdin, process.stdout):
+                pipe.close()
+
+
+class _Expired(Exception):
+    """The deadline passed while waiting for the worker."""
+
+
+class _Reply:
+    """Reads the worker's answer from a pipe, giving up at a deadline."""
+
+    def __init__(self, fd: int, deadline: float) -> None:
+        self.fd = fd
+        self.deadline = deadline
+        self.buffer = b""
+
+    def _more(self) -> None:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise _Expired
+        # A signal interrupts select at once: Ctrl-C raises KeyboardInterrupt right here.
+        ready, _, _ = select.select([self.fd], [], [], left)
+        if not ready:
+            raise _Expired
+        chunk = os.read(self.fd, 1 << 20)
+        if not chunk:
+            raise RenderError("the Graphviz worker process ended unexpectedly")
+        self.buffer += chunk
+
+    def line(self) -> bytes:
+        while b"\n" not in self.buffer:
+            self._more()
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        return line
+
+    def exactly(self, count: int) -> bytes:
+        while len(self.buffer) < count:
+            self._more()
+        data, self.buffer = self.buffer[:count], self.buffer[count:]
+        return data
+
+
+_WORKER = _Worker()
+atexit.register(_WORKER.stop)
 
 
 def _importable(name: str) -> bool:

@@ -8,7 +8,10 @@ picture, not text, is asked for: ``.source`` works with the standard library alo
 
 from __future__ import annotations
 
+import base64
 import os
+import tempfile
+import webbrowser
 from collections.abc import Collection, Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
@@ -16,6 +19,7 @@ from typing import Any
 
 from autograd_engine.files import write_atomically
 from autograd_engine.value import Value
+from autograd_engine.viz import checks
 from autograd_engine.viz.backends import FORMATS, render
 from autograd_engine.viz.dot_builder import DotDocument, DotOptions, build_dot
 from autograd_engine.viz.layout_budget import Plan, plan_drawing
@@ -23,12 +27,18 @@ from autograd_engine.viz.layout_budget import Plan, plan_drawing
 # With the layout-cost bound of ``layout_budget`` (6 per node), a drawing at this size
 # takes ``dot`` about a second on one core of a shared machine, however tangled it is.
 DEFAULT_MAX_NODES = 250
+# 10 inches: 960 pixels in a PNG at Graphviz's 96 dpi, about a notebook's output column.
+DEFAULT_SIZE = 10.0
 
 
 class Graph:
     """A drawn computation graph: ``.source`` (DOT), ``.svg()``, ``.save()``, ``.digraph``.
 
-    In Jupyter it displays itself as SVG. The counts say what the budget did:
+    In Jupyter it displays itself as SVG *and* PNG (JupyterLab shows only the PNG of an
+    untrusted notebook, and GitHub shows the PNG). ``render``, ``pipe`` and ``view`` work
+    as the ``graphviz`` package's do, but with the embedded Graphviz, so no system
+    ``dot`` is needed. ``format`` (``"svg"`` unless ``draw_graph(format=...)`` said
+    otherwise) is the default of ``render`` and ``pipe``. The counts say what the budget did:
     ``total_values`` in the graph, ``drawn_values`` drawn one by one, ``collapsed``
     clusters drawn as one node, ``omitted_values`` left out.
 
@@ -41,10 +51,12 @@ class Graph:
     \tv0 -> v1op
     """
 
-    def __init__(self, document: DotDocument, plan: Plan) -> None:
+    def __init__(self, document: DotDocument, plan: Plan, format: str = "svg") -> None:
         self._document = document
         self._plan = plan
         self._svg: str | None = None
+        self._png: bytes | None = None
+        self.format = format
         self.total_values = plan.total
         self.drawn_values = plan.drawn_values
         self.collapsed = len(plan.summaries)
@@ -61,21 +73,105 @@ class Graph:
         """The DOT text; the same expression always gives the same bytes."""
         return self._document.source
 
-    def pipe(self, format: str = "svg") -> bytes:
-        """The picture as bytes in ``format`` (``"svg"``, ``"png"`` or ``"pdf"``)."""
-        return render(self.source, format)
+    @property
+    def size_text(self) -> str:
+        """How errors name this drawing: its node and edge counts."""
+        plan = self._plan
+        return f"a graph of {len(plan.units)} nodes and {len(plan.edges)} edges"
+
+    def pipe(self, format: str | None = None, *, timeout: float | None = None) -> bytes:
+        """The picture as bytes in ``format`` (``"svg"``, ``"png"`` or ``"pdf"``).
+
+        The layout runs in a worker process: Ctrl-C stops it at once, and after
+        ``timeout`` seconds (default ``backends.DEFAULT_TIMEOUT``) it is stopped with a
+        ``RenderTimeoutError`` naming the graph's size.
+        """
+        kind = checks.format_name(self.format if format is None else format, "pipe")
+        if kind == "svg" and self._svg is not None:
+            return self._svg.encode("utf-8")
+        if kind == "png" and self._png is not None:
+            return self._png
+        data = render(self.source, kind, timeout=timeout, what=self.size_text)
+        if kind == "svg":
+            self._svg = data.decode("utf-8")
+        elif kind == "png":
+            self._png = data
+        return data
 
     def svg(self) -> str:
         """The picture as SVG text (rendered once, then cached)."""
         if self._svg is None:
-            self._svg = self.pipe("svg").decode("utf-8")
-        return self._svg
+            self.pipe("svg")
+        return self._svg  # type: ignore[return-value]
+
+    def png(self) -> bytes:
+        """The picture as PNG bytes (rendered once, then cached)."""
+        return self.pipe("png")
 
     def _repr_svg_(self) -> str:
-        """Jupyter's hook: notebooks show the graph inline as SVG."""
+        """Jupyter's SVG hook (``_repr_mimebundle_`` is the one Jupyter uses first)."""
         return self.svg()
 
-    def save(self, path: str | os.PathLike[str], format: str | None = None) -> Path:
+    def _repr_png_(self) -> bytes:
+        """Jupyter's PNG hook."""
+        return self.png()
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        """SVG and PNG together: a trusted notebook shows the SVG, an untrusted one
+        (JupyterLab) and GitHub's viewer the PNG; ``text/plain`` is the summary line."""
+        bundle: dict[str, Any] = {"text/plain": repr(self)}
+        bundle["image/svg+xml"] = self.svg()
+        bundle["image/png"] = base64.b64encode(self.png()).decode("ascii")
+        return bundle
+
+    def render(
+        self,
+        filename: str | os.PathLike[str] | None = None,
+        directory: str | os.PathLike[str] | None = None,
+        view: bool = False,
+        cleanup: bool = False,
+        format: str | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> str:
+        """Write the picture to ``filename.format`` (``graphviz.Digraph.render``'s habit).
+
+        Unlike the ``graphviz`` package this needs no system ``dot`` and writes only the
+        picture (no DOT file beside it, so ``cleanup`` has nothing to remove).
+        ``view=True`` then opens it. Returns the path written, as a string.
+
+        >>> import tempfile
+        >>> from autograd_engine import Value
+        >>> folder = tempfile.mkdtemp()
+        >>> path = draw_graph(Value(2.0) * 3).render("expr", directory=folder, format="png")
+        >>> path.endswith("expr.png")
+        True
+        """
+        del cleanup  # accepted for graphviz's signature; no source file is ever written
+        kind = checks.format_name(self.format if format is None else format, "render")
+        name = Path("graph" if filename is None else filename)
+        target = Path(directory) / name if directory is not None else name
+        if target.suffix.lstrip(".").lower() != kind:
+            target = target.with_name(f"{target.name}.{kind}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.save(target, kind, timeout=timeout)
+        if view:
+            _open(target)
+        return str(target)
+
+    def view(self, filename: str | os.PathLike[str] | None = None, **options: Any) -> str:
+        """Render to a file (a temporary one unless ``filename``) and open it in a viewer."""
+        if filename is None:
+            filename = Path(tempfile.mkdtemp(prefix="autograd-engine-")) / "graph"
+        return self.render(filename, view=True, **options)
+
+    def save(
+        self,
+        path: str | os.PathLike[str],
+        format: str | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> Path:
         """Write the picture; the format comes from the suffix (.svg .png .pdf .dot .gv).
 
         The file is written atomically: a temporary file beside it, then ``os.replace``.
@@ -88,7 +184,7 @@ class Graph:
         if kind in ("dot", "gv"):
             data = self.source.encode("utf-8")
         elif kind in FORMATS:
-            data = self.svg().encode("utf-8") if kind == "svg" else self.pipe(kind)
+            data = self.pipe(kind, timeout=timeout)
         else:
             raise ValueError(
                 f"save({str(target)!r}): unknown format {kind!r}; use .svg, .png, .pdf or .dot"
@@ -117,7 +213,7 @@ class Graph:
 def draw_graph(
     roots: Value | Iterable[Value],
     *,
-    rankdir: str = "LR",
+    rankdir: str | None = None,
     show_grad: bool = True,
     edge_labels: bool = False,
     max_nodes: int | None = DEFAULT_MAX_NODES,
@@ -127,12 +223,16 @@ def draw_graph(
     title: str | None = None,
     highlight: Collection[Value] = (),
     grads: Mapping[Value, float] | None = None,
+    format: str = "svg",
+    size: float | tuple[float, float] | str | None = DEFAULT_SIZE,
 ) -> Graph:
     """Draw the computation graph of one root or several.
 
     Args:
         roots: the output Value(s); each is drawn with the output colour.
-        rankdir: direction of the flow: ``"LR"``, ``"RL"``, ``"TB"`` or ``"BT"``.
+        rankdir: direction of the flow: ``"LR"``, ``"RL"``, ``"TB"`` or ``"BT"``; by
+            default left to right unless that would be much wider than a notebook
+            column (a long chain), then top to bottom.
         show_grad: show each Value's ``grad`` field.
         edge_labels: label each edge with its local derivative d(out)/d(input) and the
             contribution ``out.grad * local`` it passed back.
@@ -147,6 +247,10 @@ def draw_graph(
         title: a caption at the top of the picture.
         highlight: Values drawn with a red outline (never collapsed into a summary).
         grads: gradients to show instead of ``.grad`` (the step-through frames use this).
+        format: the default format of ``render``/``pipe`` (micrograd's ``format="png"``).
+        size: the largest picture in inches, as Graphviz's ``size``: a width (the default
+            fits a 960-pixel column), a ``(width, height)`` pair, ``"W,H"``, or ``None``
+            for the natural size. Larger drawings are scaled down to it.
 
     >>> from autograd_engine import Value
     >>> x = Value(3.0, label="x")
@@ -159,23 +263,37 @@ def draw_graph(
     'label="local 3.0000\\\\ngrad += 1.0000 × 3.0000 = 3.0000"]'
     """
     root_list = _as_roots(roots)
-    if max_nodes is not None and (not isinstance(max_nodes, int) or max_nodes < 1):
-        raise ValueError(f"draw_graph: max_nodes must be a positive int or None, got {max_nodes!r}")
-    if not isinstance(depth, int) or depth < 0:
-        raise ValueError(f"draw_graph: depth must be a non-negative int, got {depth!r}")
+    checks.count(max_nodes, "max_nodes", low=1, none=True)
+    checks.count(depth, "depth", low=0)
     if focus is not None and not isinstance(focus, Value):
         raise TypeError(f"draw_graph: focus must be a Value, got {type(focus).__name__}")
+    if title is not None:
+        checks.text(title, "title")
+    if grads is not None and not isinstance(grads, Mapping):
+        raise TypeError(f"draw_graph: grads must be a mapping of Values to numbers, got {grads!r}")
+    marked_nodes = checks.values(highlight, "highlight")
+    labelled = checks.edge_labels(edge_labels)
+    options = DotOptions(
+        rankdir=checks.rankdir(rankdir),
+        show_grad=checks.flag(show_grad, "show_grad"),
+        edge_labels=labelled,
+        legend=checks.flag(legend, "legend"),
+        highlight=marked_nodes + ((focus,) if focus is not None else ()),
+        grads=grads,
+        title=title,
+        size=checks.size(size),
+    )
+    kind = checks.format_name(format, "draw_graph")
     plan = plan_drawing(
         root_list,
         max_nodes=max_nodes,
         focus=focus,
         depth=depth,
-        edge_labels=edge_labels is True,
-        pinned=tuple(highlight),
+        edge_labels=labelled is True,
+        pinned=marked_nodes,
     )
-    marked = tuple(highlight) + ((focus,) if focus is not None else ())
-    options = DotOptions(rankdir, show_grad, edge_labels, legend, marked, grads, title)
-    return Graph(build_dot(plan, options), plan)
+    checks.labels(plan.units)
+    return Graph(build_dot(plan, options), plan, kind)
 
 
 def draw_dot(roots: Value | Iterable[Value], **options: Any) -> Graph:
@@ -222,3 +340,9 @@ def _as_roots(roots: Value | Iterable[Value]) -> list[Value]:
         if not isinstance(item, Value):
             raise TypeError(f"draw_graph: roots must be Values, got {type(item).__name__}")
     return items
+
+
+def _open(path: Path) -> None:
+    """Open a rendered file in the system's viewer (a browser reads SVG, PNG and PDF)."""
+    if not webbrowser.open(path.resolve().as_uri()):
+        raise RuntimeError(f"view: no viewer could be started for {path}; open it yourself")

@@ -11,10 +11,10 @@ from the same pieces has exactly this source.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from autograd_engine.value import Value, local_derivatives
-from autograd_engine.viz import labels
+from autograd_engine.viz import labels, shape
 from autograd_engine.viz.clusters import Summary
 from autograd_engine.viz.labels import attributes
 from autograd_engine.viz.layout_budget import Plan, Unit
@@ -31,13 +31,14 @@ class DotOptions:
     ``.grad`` per node (frames show gradients as they were at their step).
     """
 
-    rankdir: str = "LR"
+    rankdir: str | None = "LR"  # None: chosen from the plan's shape (``shape.py``)
     show_grad: bool = True
     edge_labels: bool | Collection[Value] = False
     legend: bool = False
     highlight: Collection[Value] = ()
     grads: Mapping[Value, float] | None = None
     title: str | None = None
+    size: str | None = None  # Graphviz's size attribute, inches
 
 
 @dataclass
@@ -76,6 +77,8 @@ def build_dot(plan: Plan, options: DotOptions) -> DotDocument:
     \tv0 -> v1op
     \tv1op -> v1
     """
+    if options.rankdir is None:
+        options = replace(options, rankdir=shape.rankdir(plan, options.edge_labels is True))
     if options.rankdir not in RANKDIRS:
         raise ValueError(f"draw_graph: rankdir must be one of {RANKDIRS}, got {options.rankdir!r}")
     writer = _Writer(plan, options)
@@ -96,6 +99,8 @@ def _graph_attr(plan: Plan, options: DotOptions) -> dict[str, str]:
         "rankdir": options.rankdir,
         "ranksep": "0.3",
     }
+    if options.size is not None:
+        attrs["size"] = options.size
     notes = [labels.escape_text(options.title)] if options.title else []
     if plan.considered < plan.total:
         notes.append(f"{plan.considered} of {plan.total} values near the focus node")
@@ -117,7 +122,9 @@ class _Writer:
         self.options = options
         self.outputs = frozenset(plan.roots)
         self.highlight = frozenset(options.highlight)
-        self.horizontal = options.rankdir in ("LR", "RL")
+        # Braces turn a record's fields across the flow: side by side left to right, stacked
+        # top to bottom (a narrow column of label, data, grad fits more nodes in a row).
+        self.horizontal = True
         self.grads = options.grads
         self.roles_used: dict[str, None] = {}
         self._local: dict[Value, tuple[float, ...] | None] = {}
