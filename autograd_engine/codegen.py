@@ -23,7 +23,7 @@ from autograd_engine.value import Rule, Value
 # program(leaves, starts, seed, backward) -> (output, watched[, gradients])
 Program = Callable[..., tuple[Any, ...]]
 
-_data = attrgetter("data")
+_data = attrgetter("_data")
 
 _RULE_SPECS: dict[Rule, OpSpec] = {}
 

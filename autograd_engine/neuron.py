@@ -53,10 +53,10 @@ def _push(gp: float, params: Group, inputs: Group) -> None:
     costs a few tenths of a microsecond per ``zip`` call, once per neuron.)
     """
     for w, x in zip(params, inputs):  # noqa: B905
-        w.grad += gp * x.data
-    params[-1].grad += gp
+        w._grad += gp * x._data
+    params[-1]._grad += gp
     for w, x in zip(params, inputs):  # noqa: B905
-        x.grad += gp * w.data
+        x._grad += gp * w._data
 
 
 # A fused node exists only when its pre-activation sum is finite (``affine`` builds a plain
@@ -294,7 +294,7 @@ def affine_layer(
             _check_params(row)
             total = row[-1].data
             for w, x in zip(row, xs):  # noqa: B905
-                total += w.data * x
+                total += w._data * x
             totals.append(total)
     except TypeError:
         return [affine(row, shared, activation) for row in heads]

@@ -374,9 +374,9 @@ def _pow(self: Value, exponent: object) -> Value:
     # OpSpec.__call__ without its keyword handling (4x slower): x**2 is in every loss.
     spec, params = OPS["**n"], (n,)
     try:
-        data = _power(self.data, n)
+        data = _power(self._data, n)
     except (ArithmeticError, ValueError) as exc:
-        raise spec.error([self.data], params, exc) from None
+        raise spec.error([self._data], params, exc) from None
     rule = spec.bind(params)
     return make_node(data, (self,), rule, rule.op_display)  # type: ignore[attr-defined]
 

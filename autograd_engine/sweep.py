@@ -110,19 +110,19 @@ def sweep(order: list[Value]) -> None:
                 g = node.grad
                 # (1) + and * inline: the terms their rules return, without the call.
                 if rule is add_rule:
-                    a.grad += g
-                    b.grad += g
+                    a._grad += g
+                    b._grad += g
                 elif rule is mul_rule:
-                    a.grad += g * b.data
-                    b.grad += g * a.data
+                    a._grad += g * b._data
+                    b._grad += g * a._data
                 else:
-                    grad_a, grad_b = rule(g, node.data, a.data, b.data)
-                    a.grad += grad_a
-                    b.grad += grad_b
+                    grad_a, grad_b = rule(g, node._data, a._data, b._data)
+                    a._grad += grad_a
+                    b._grad += grad_b
             elif arity == 1:
                 (a,) = parents
-                (grad_a,) = node._rule(node.grad, node.data, a.data)
-                a.grad += grad_a
+                (grad_a,) = node._rule(node._grad, node._data, a._data)
+                a._grad += grad_a
             else:
                 rule = node._rule
                 g = node.grad
@@ -138,6 +138,6 @@ def sweep(order: list[Value]) -> None:
                     continue
                 grads = rule(g, node.data, *[p.data for p in parents])
                 for parent, grad in zip(parents, grads, strict=True):
-                    parent.grad += grad
+                    parent._grad += grad
     except (ArithmeticError, ValueError) as exc:
         raise backward_error(node, exc) from exc
