@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 
 def _data(node: Value) -> Any:
-    return node.data
+    return node._data
 
 
 class Gradients(Protocol):
@@ -98,10 +98,10 @@ class _InNodes:
     """Gradients kept in the nodes' own ``.grad``, as ``backward()`` leaves them."""
 
     def get(self, node: Value) -> float:
-        return node.grad
+        return node._grad
 
     def add(self, node: Value, term: Any) -> None:
-        node.grad += term
+        node._grad += term
 
 
 IN_NODES: Gradients = _InNodes()

@@ -73,4 +73,4 @@ def _itself(node: Value) -> Value:
 
 
 def _data(node: Value) -> float:
-    return node.data
+    return node._data

@@ -16,7 +16,7 @@ must go through ``number`` since ``==`` on Values is identity.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import reduce
 from operator import add, mul, sub
 from typing import Any
@@ -24,14 +24,13 @@ from typing import Any
 from autograd_engine.opspec import (
     OPS,
     Scalar,
-    Source,
     as_operand,
     binary,
     defop,
     number,
     unary_method,
 )
-from autograd_engine.sweep import register_inline
+from autograd_engine.trace import select
 from autograd_engine.value import Value, make_node, to_float, value_data
 
 # ---------------------------------------------------------------------------------------
@@ -151,43 +150,14 @@ def _sum_rule(g: Any, out: Any, *values: Any) -> tuple[Any, ...]:
 
 
 # ---------------------------------------------------------------------------------------
-# Float sources for graph replay (see OpSpec.source): the same arithmetic, as text.
-
-
-def _template(forward: str, *grads: str) -> Source:
-    """A fixed-arity ``source`` from format strings: ``{0}`` ``{1}`` inputs, ``{out}``, ``{g}``."""
-
-    def source(inputs: Sequence[str], out: str, g: str) -> tuple[str, list[str]]:
-        names = {"out": out, "g": g}
-        return forward.format(*inputs, **names), [t.format(*inputs, **names) for t in grads]
-
-    return source
-
-
-def _dot_source(inputs: Sequence[str], out: str, g: str) -> tuple[str, list[str]]:
-    half = len(inputs) // 2
-    weights, xs = inputs[:half], inputs[half:]
-    products = " + ".join(f"{w} * {x}" for w, x in zip(weights, xs, strict=True))
-    return f"({products})", [f"{g} * {x}" for x in xs] + [f"{g} * {w}" for w in weights]
-
-
-def _sum_source(inputs: Sequence[str], out: str, g: str) -> tuple[str, list[str]]:
-    return f"({' + '.join(inputs)})", [g] * len(inputs)
-
-
-# ---------------------------------------------------------------------------------------
 # The table.
 # fmt: off
 
-defop("+", add, lambda g, out, a, b: (g, g), arity=2, infix=True, linear=True,
-      source=_template("{0} + {1}", "{g}", "{g}"))
-defop("-", sub, lambda g, out, a, b: (g, -g), arity=2, infix=True, linear=True,
-      source=_template("{0} - {1}", "{g}", "-{g}"))
-defop("*", mul, lambda g, out, a, b: (g * b, g * a), arity=2, infix=True,
-      source=_template("{0} * {1}", "{g} * {1}", "{g} * {0}"))
+defop("+", add, lambda g, out, a, b: (g, g), arity=2, infix=True, linear=True, inline=True)
+defop("-", sub, lambda g, out, a, b: (g, -g), arity=2, infix=True, linear=True)
+defop("*", mul, lambda g, out, a, b: (g * b, g * a), arity=2, infix=True, inline=True)
 defop("/", _divide, lambda g, out, a, b: (g / b, -g * out / b), arity=2,
-      domain=("real", "nonzero"), infix=True,
-      source=_template("{0} / {1}", "{g} / {1}", "-{g} * {out} / {1}"))
+      domain=("real", "nonzero"), infix=True)
 # Floor division is a step function: its derivative is 0 wherever it exists (as in
 # PyTorch's div(rounding_mode="floor")); the jumps sit where a / b is an integer.
 defop("//", _floor_divide, lambda g, out, a, b: (0.0, 0.0), arity=2,
@@ -196,10 +166,10 @@ defop("%", _remainder, _remainder_rule, arity=2, domain=("real", "nonzero"), inf
 defop("**", _power, _power_rule, arity=2, domain=("positive", "real"), infix=True)
 defop("**n", _power, _power_const_rule, domain=("positive",), params={"exponent": 2.0},
       infix=True, symbol="**")
-defop("neg", lambda x: -x, lambda g, out, x: (-g,), linear=True, source=_template("-{0}", "-{g}"))
+defop("neg", lambda x: -x, lambda g, out, x: (-g,), linear=True)
 # abs'(0) = 0 by convention (the subgradient PyTorch also picks). The name shadows the
 # built-in inside this module, as ``sum`` below does; the forward is math.fabs.
-abs = defop("abs", math.fabs, lambda g, out, x: (g if x > 0 else -g if x < 0 else 0.0,),
+abs = defop("abs", math.fabs, lambda g, out, x: (select(x > 0, g, select(x < 0, -g, 0.0)),),
             domain=("nonzero",), doc="""Absolute value ``|x|``; its derivative at 0 is taken as 0.
 
     ``abs(v)`` (Python's built-in) and ``v.abs()`` give the same node.
@@ -234,8 +204,9 @@ log = defop("log", _log, lambda g, out, x: (g / x,), domain=("positive",), doc="
     ValueError: log(-2.0): log is defined for positive numbers only
     """)
 
+# sqrt's rule reads only its output, yet it is not marked from_output: it raises at 0,
+# which a fused neuron's zero-gradient skip would hide.
 sqrt = defop("sqrt", _sqrt, lambda g, out, x: (g / (2 * out),), domain=("positive",),
-             from_output=True,
              doc="""Square root; its derivative at 0 is infinite, so backward there raises.
 
     >>> sqrt(9.0)
@@ -259,9 +230,8 @@ sigmoid = defop("sigmoid", _sigmoid, lambda g, out, x: (g * out * (1 - out),), f
 # relu'(0) = 0 by convention, as in micrograd and PyTorch. Like them, relu passes NaN and
 # -0.0 through: a NaN reaching a relu must stay visible, not become a quiet 0.
 # The rule reads the output (out > 0 exactly when x > 0, NaN included), so relu fuses.
-relu = defop("relu", lambda x: 0.0 if x < 0 else x, lambda g, out, x: (g if out > 0 else 0.0,),
+relu = defop("relu", lambda x: select(x < 0, 0.0, x), lambda g, out, x: (select(out > 0, g, 0.0),),
              domain=("nonzero",), from_output=True,
-             source=_template("(0.0 if {0} < 0 else {0})", "({g} if {out} > 0 else 0.0)"),
              doc="""max(x, 0); its derivative at 0 is taken as 0.
 
     >>> relu(-3.0), relu(2.0)
@@ -269,8 +239,8 @@ relu = defop("relu", lambda x: 0.0 if x < 0 else x, lambda g, out, x: (g if out 
     """)
 
 # leaky_relu'(0) = slope: the kink belongs to the negative side, as relu's does.
-leaky_relu = defop("leaky_relu", lambda x, slope: x if x > 0 else slope * x,
-                   lambda g, out, x, slope: (g if x > 0 else g * slope,),
+leaky_relu = defop("leaky_relu", lambda x, slope: select(x > 0, x, slope * x),
+                   lambda g, out, x, slope: (select(x > 0, g, g * slope),),
                    domain=("nonzero",), params={"slope": 0.01},
                    doc="""x for x > 0, else slope * x (``slope`` defaults to 0.01).
 
@@ -299,8 +269,8 @@ cos = defop("cos", math.cos, lambda g, out, x: (-g * sin(x),), doc="""Cosine.
     1.0
     """)
 
-_sum_op = defop("sum", _sum, _sum_rule, arity=0, linear=True, layout="any", source=_sum_source)
-_dot_op = defop("dot", _dot, _dot_rule, arity=0, linear=True, layout="pairs", source=_dot_source)
+_sum_op = defop("sum", _sum, _sum_rule, arity=0, linear=True, layout="any")
+_dot_op = defop("dot", _dot, _dot_rule, arity=0, linear=True, layout="pairs")
 
 # fmt: on
 
@@ -387,7 +357,6 @@ def _rpow(self: Value, base: object) -> Value:
     return NotImplemented if operand is None else OPS["**"](operand, self)  # type: ignore[return-value]
 
 
-register_inline(OPS["+"].rule, OPS["*"].rule)
 Value.__add__, Value.__radd__ = binary(OPS["+"], "add")  # type: ignore[method-assign]
 Value.__sub__, Value.__rsub__ = binary(OPS["-"], "sub")  # type: ignore[method-assign]
 Value.__mul__, Value.__rmul__ = binary(OPS["*"], "mul")  # type: ignore[method-assign]
@@ -414,10 +383,3 @@ def _positive(self: Value) -> Value:
 _positive.__name__, _positive.__qualname__ = "__pos__", "Value.__pos__"
 _positive.__module__ = Value.__module__
 Value.__pos__ = _positive  # type: ignore[method-assign]
-
-# defop builds the public functions inside opspec.py, so doctest would not look for their
-# examples here on its own: list them for it.
-__test__ = {
-    function.__name__: function
-    for function in (abs, exp, log, sqrt, tanh, sigmoid, relu, leaky_relu, softplus, sin, cos)
-}

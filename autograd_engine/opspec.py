@@ -12,33 +12,16 @@ from __future__ import annotations
 
 import inspect
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from autograd_engine.sweep import register_accumulate
+from autograd_engine.sweep import register_op
+from autograd_engine.trace import Sym, call
 from autograd_engine.value import Rule, Value, constant, make_node, operands, to_float
 
 Number = float | int
 Scalar = Number | Value
-# source(inputs, out, g) -> (forward expression, gradient expressions); see OpSpec.
-Source = Callable[[Sequence[str], str, str], tuple[str, Sequence[str]]]
-
-
-@dataclass(frozen=True)
-class FusedActivation:
-    """How graph replay writes the activation of a fused op (see ``autograd_engine.affine``).
-
-    For such an op, ``OpSpec.source`` gives the pre-activation sum and its gradients in
-    terms of the gradient that reaches the sum; this gives the rest, as Python source.
-
-    Args:
-        output: the activation of the pre-activation variable: ``"math.tanh(u)"``.
-        slope: the gradient reaching the sum, from the node's gradient and output names.
-    """
-
-    output: Callable[[str], str]
-    slope: Callable[[str, str], str]
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,18 +49,15 @@ class OpSpec:
         layout: how many inputs tests draw for an n-ary op and how they pair: ``"any"``
             (``sum``), ``"pairs"`` (weights then inputs, ``dot``), ``"neuron"`` (``n``
             weights, a bias, ``n`` inputs); ``"fixed"`` for ops of fixed arity.
-        accumulate: optional float-only form of the rule for the backward sweep,
-            ``accumulate(g, parents)`` adding straight into each parent's ``.grad``; used by
-            the fused n-ary ops to skip building two lists per node. It must give exactly
-            the sums the rule gives (the tests compare them bit for bit).
-        source: optional Python source of the op on floats, for graph replay's compiler
-            (``autograd_engine.replay``): ``source(inputs, out, g)`` gets the variable
-            names of the inputs, the output and the upstream gradient and returns the
-            forward expression and one gradient expression per input. It must compute
-            exactly what ``forward`` and ``rule`` compute (tests compare replay with the
-            plain path bit for bit); ops without it are replayed by calling them.
-        activation: for fused ops whose ``source`` is a pre-activation sum, the activation
-            on top of it (``FusedActivation``); None for every other op.
+        inline: the fast sweep applies the rule's terms in place instead of calling it
+            (``+`` and ``*``, most nodes of an expression); the terms are traced from
+            the rule itself (``autograd_engine.trace``), never written twice.
+        activation: for a fused neuron (``layout == "neuron"``), the table entry of the
+            activation on top of its pre-activation sum; None for a linear neuron and
+            every other op.
+
+    Nothing else describes an op: the sweep's fast forms, graph replay's statements and
+    the fused activations are derived from ``forward``, ``rule`` and these traits.
     """
 
     name: str
@@ -91,9 +71,8 @@ class OpSpec:
     linear: bool = False
     from_output: bool = False
     layout: str = "fixed"
-    accumulate: Callable[[float, tuple[Value, ...]], None] | None = None
-    source: Source | None = None
-    activation: FusedActivation | None = None
+    inline: bool = False
+    activation: OpSpec | None = None
 
     def display(self, params: tuple[float, ...]) -> str:
         """The ``op`` shown for a node; an infix op with a parameter shows it (``**2``)."""
@@ -145,6 +124,8 @@ class OpSpec:
 
     def __call__(self, *inputs: Scalar, **params: float) -> Scalar:
         """Apply the op: floats in give a float out, any Value in gives a Value node."""
+        if any(type(x) is Sym for x in inputs):  # traced inside another op's rule
+            return call(self.forward, [*inputs, *params.values()])  # type: ignore[return-value]
         if self.arity and len(inputs) > self.arity and self.params:
             # Parameters may follow the inputs positionally: leaky_relu(x, 0.1).
             inputs, extra = inputs[: self.arity], inputs[self.arity :]
@@ -166,7 +147,7 @@ class OpSpec:
                 raise
             return self.evaluate(numbers, fixed)
         parents = operands(self.name, inputs)
-        data = self.evaluate([p.data for p in parents], fixed)
+        data = self.evaluate([p._data for p in parents], fixed)
         return make_node(data, parents, self.bind(fixed), self.display(fixed))
 
 
@@ -190,14 +171,14 @@ def defop(
     linear: bool = False,
     from_output: bool = False,
     layout: str = "fixed",
-    accumulate: Callable[[float, tuple[Value, ...]], None] | None = None,
-    source: Source | None = None,
-    activation: FusedActivation | None = None,
+    inline: bool = False,
+    activation: OpSpec | None = None,
     doc: str = "",
 ) -> Callable[..., Any]:
     """Register an op and return its public function (floats or Values in).
 
-    A unary op with a ``doc`` also becomes a ``Value`` method: ``x.tanh()``.
+    A unary op with a ``doc`` also becomes a ``Value`` method (``x.tanh()``), and its
+    docstring's examples join the calling module's doctests (its ``__test__``).
     """
     if arity > 1 and len(domain) == 1:
         domain = domain * arity  # one tag for every input
@@ -213,12 +194,11 @@ def defop(
         linear,
         from_output,
         layout,
-        accumulate,
-        source,
+        inline,
         activation,
     )
     OPS[name] = spec
-    register_accumulate(rule, accumulate, linear and not arity)
+    register_op(spec)
 
     def function(*inputs: Scalar, **kwargs: float) -> Scalar:
         return spec(*inputs, **kwargs)
@@ -229,8 +209,12 @@ def defop(
     function.__module__ = sys._getframe(1).f_globals.get("__name__", __name__)
     function.__signature__ = _signature(spec)  # type: ignore[attr-defined]
     function.spec = spec  # type: ignore[attr-defined]
-    if doc and arity == 1:
-        setattr(Value, name, unary_method(spec) if not spec.params else function)
+    if doc:
+        # doctest finds only functions defined in a module; this one was defined here.
+        caller = sys._getframe(1).f_globals
+        caller.setdefault("__test__", {})[name] = function
+        if arity == 1:
+            setattr(Value, name, unary_method(spec) if not spec.params else function)
     return function
 
 
