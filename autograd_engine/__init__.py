@@ -10,8 +10,9 @@ The engine imports with the standard library alone; drawing needs the ``draw`` e
 >>> round(y.data, 4), round(x.grad, 4)
 (0.6227, 1.1495)
 
-``sum`` is exported as ``autograd_engine.sum`` but left out of ``__all__`` so that
-``from autograd_engine import *`` does not hide Python's built-in ``sum``.
+``sum`` and ``abs`` are exported (``autograd_engine.sum``, ``autograd_engine.abs``) but
+left out of ``__all__``, so that ``from autograd_engine import *`` does not hide Python's
+built-ins of those names.
 """
 
 from autograd_engine.differentiate import grad
@@ -21,6 +22,9 @@ from autograd_engine.gradcheck import GradCheckReport, check_grad
 from autograd_engine.graph import edges, reachable, topological_order
 from autograd_engine.modes import detect_anomaly, is_grad_enabled, no_grad, scope
 from autograd_engine.neuron import AFFINE_ACTIVATIONS, affine, affine_layer
+from autograd_engine.ops import (
+    abs as abs,  # re-exported on purpose; see the module docstring
+)
 from autograd_engine.ops import (
     cos,
     dot,
@@ -37,7 +41,8 @@ from autograd_engine.ops import (
 from autograd_engine.ops import (
     sum as sum,  # re-exported on purpose; see the module docstring
 )
-from autograd_engine.opspec import OPS, OpSpec
+from autograd_engine.opspec import OPS, OpSpec, defop
+from autograd_engine.pickling import reduce_value as _reduce_value  # noqa: F401
 from autograd_engine.replay import ReplayError, Tape, record
 from autograd_engine.stepper import Frame, backward_steps
 from autograd_engine.value import Value, constant, local_derivatives
@@ -60,6 +65,7 @@ __all__ = [
     "check_grad",
     "constant",
     "cos",
+    "defop",
     "detect_anomaly",
     "dot",
     "draw_dot",

@@ -3,8 +3,8 @@
 Adding an op is one ``defop`` call here (``opspec.py`` says what an entry holds). The call
 registers the op in ``OPS`` (which tests and docs iterate over), returns the public
 function (which takes floats or Values), and gives ``Value`` a method of the same name.
-Operators (``+ - * / **``, unary ``-``, ``abs``) are bound to their table entries at the
-bottom of the file.
+Operators (``+ - * / // % **``, unary ``-`` and ``+``, ``abs``) are bound to their table
+entries at the bottom of the file.
 
 Rules (``rule(g, out, *inputs, *params)``) use plain arithmetic and the public functions
 below, so the same rule runs on floats (the normal backward) and on Values
@@ -43,6 +43,18 @@ def _divide(a: float, b: float) -> float:
     return a / b
 
 
+def _floor_divide(a: float, b: float) -> float:
+    if b == 0:
+        raise ZeroDivisionError("division by zero")
+    return a // b
+
+
+def _remainder(a: float, b: float) -> float:
+    if b == 0:
+        raise ZeroDivisionError("division by zero")
+    return a % b
+
+
 def _power(a: float, b: float) -> float:
     if a == 0 and b < 0:
         raise ZeroDivisionError("zero cannot be raised to a negative power")
@@ -73,7 +85,7 @@ def _sigmoid(x: float) -> float:
 
 def _softplus(x: float) -> float:
     # log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow for large x, no loss for small.
-    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+    return max(x, 0.0) + math.log1p(math.exp(-math.fabs(x)))
 
 
 def _dot(*values: float) -> float:
@@ -98,6 +110,12 @@ def _power_rule(g: Any, out: Any, a: Any, b: Any) -> tuple[Any, Any]:
     return grad_a, grad_b
 
 
+def _remainder_rule(g: Any, out: Any, a: Any, b: Any) -> tuple[Any, Any]:
+    # a % b = a - b * (a // b), and a // b is a step function (derivative 0 between the
+    # jumps, as PyTorch's remainder takes it): d/da = 1, d/db = -(a // b).
+    return g, -g * (number(a) // number(b))
+
+
 def _power_const_rule(g: Any, out: Any, x: Any, n: float) -> tuple[Any]:
     return (0.0,) if n == 0 else (g * n * x ** (n - 1),)
 
@@ -114,9 +132,9 @@ def _dot_accumulate(g: float, parents: tuple[Value, ...]) -> None:
     # zip stops at the shorter sequence: the pairs are (w_i, x_i).
     pairs = parents[len(parents) // 2 :]
     for w, x in zip(parents, pairs, strict=False):
-        w.grad += g * x.data
+        w._grad += g * x._data
     for w, x in zip(parents, pairs, strict=False):
-        x.grad += g * w.data
+        x._grad += g * w._data
 
 
 def _sum_rule(g: Any, out: Any, *values: Any) -> tuple[Any, ...]:
@@ -125,7 +143,7 @@ def _sum_rule(g: Any, out: Any, *values: Any) -> tuple[Any, ...]:
 
 def _sum_accumulate(g: float, parents: tuple[Value, ...]) -> None:
     for parent in parents:
-        parent.grad += g
+        parent._grad += g
 
 
 # ---------------------------------------------------------------------------------------
@@ -166,12 +184,29 @@ defop("*", mul, lambda g, out, a, b: (g * b, g * a), arity=2, infix=True,
 defop("/", _divide, lambda g, out, a, b: (g / b, -g * out / b), arity=2,
       domain=("real", "nonzero"), infix=True,
       source=_template("{0} / {1}", "{g} / {1}", "-{g} * {out} / {1}"))
+# Floor division is a step function: its derivative is 0 wherever it exists (as in
+# PyTorch's div(rounding_mode="floor")); the jumps sit where a / b is an integer.
+defop("//", _floor_divide, lambda g, out, a, b: (0.0, 0.0), arity=2,
+      domain=("real", "nonzero"), infix=True)
+defop("%", _remainder, _remainder_rule, arity=2, domain=("real", "nonzero"), infix=True)
 defop("**", _power, _power_rule, arity=2, domain=("positive", "real"), infix=True)
 defop("**n", _power, _power_const_rule, domain=("positive",), params={"exponent": 2.0})
 defop("neg", lambda x: -x, lambda g, out, x: (-g,), source=_template("-{0}", "-{g}"))
-# abs'(0) = 0 by convention (the subgradient PyTorch also picks).
-defop("abs", abs, lambda g, out, x: (g if x > 0 else -g if x < 0 else 0.0,),
-      domain=("nonzero",))
+# abs'(0) = 0 by convention (the subgradient PyTorch also picks). The name shadows the
+# built-in inside this module, as ``sum`` below does; the forward is math.fabs.
+abs = defop("abs", math.fabs, lambda g, out, x: (g if x > 0 else -g if x < 0 else 0.0,),
+            domain=("nonzero",), doc="""Absolute value ``|x|``; its derivative at 0 is taken as 0.
+
+    ``abs(v)`` (Python's built-in) and ``v.abs()`` give the same node.
+
+    >>> abs(-2.5)
+    2.5
+    >>> x = Value(-3.0)
+    >>> y = x.abs()
+    >>> y.backward()
+    >>> y.data, x.grad
+    (3.0, -1.0)
+    """)
 
 exp = defop("exp", math.exp, lambda g, out, x: (g * out,), doc="""e to the power ``x``.
 
@@ -279,7 +314,7 @@ def sum(values: Iterable[Scalar]) -> Scalar:
     if not items:
         return 0.0
     try:  # fast path: all Values (the normal case inside a model)
-        data = math.fsum([v.data for v in items])
+        data = math.fsum([v._data for v in items])
     except (AttributeError, TypeError):
         return _sum_op(*items)  # numbers among them: wrap them, or sum plain floats
     return make_node(data, tuple(items), _sum_rule, "sum")
@@ -304,7 +339,7 @@ def dot(weights: Iterable[Scalar], inputs: Iterable[Scalar]) -> Scalar:
         return 0.0
     parents = (*ws, *xs)
     try:  # fast path: all Values (the normal case inside a model)
-        data = math.fsum([w.data * x.data for w, x in zip(ws, xs, strict=True)])
+        data = math.fsum([w._data * x._data for w, x in zip(ws, xs, strict=True)])
     except (AttributeError, TypeError):
         return _dot_op(*parents)  # numbers among them: wrap them, or use plain floats
     return make_node(data, parents, _dot_rule, "dot")
@@ -315,6 +350,8 @@ def dot(weights: Iterable[Scalar], inputs: Iterable[Scalar]) -> Scalar:
 
 
 def _pow(self: Value, exponent: object) -> Value:
+    """``x ** n``: a number exponent is the table's ``**n`` (``x ** 2`` shows as ``**2``);
+    a Value exponent is ``**``, differentiable in both."""
     if isinstance(exponent, Value):
         return OPS["**"](self, exponent)  # type: ignore[return-value]
     try:
@@ -324,31 +361,50 @@ def _pow(self: Value, exponent: object) -> Value:
     # OpSpec.__call__ without its keyword handling (4x slower): x**2 is in every loss.
     spec, params = OPS["**n"], (n,)
     try:
-        data = _power(self.data, n)
+        data = _power(self._data, n)
     except (ArithmeticError, ValueError) as exc:
-        raise spec.error([self.data], params, exc) from None
+        raise spec.error([self._data], params, exc) from None
     rule = spec.bind(params)
     return make_node(data, (self,), rule, rule.op_display)  # type: ignore[attr-defined]
 
 
 def _rpow(self: Value, base: object) -> Value:
+    """``2 ** x``: the table's ``**`` with a constant base."""
     operand = as_operand(base)
     return NotImplemented if operand is None else OPS["**"](operand, self)  # type: ignore[return-value]
 
 
 register_inline(OPS["+"].rule, OPS["*"].rule)
-Value.__add__, Value.__radd__ = binary(OPS["+"])  # type: ignore[method-assign]
-Value.__sub__, Value.__rsub__ = binary(OPS["-"])  # type: ignore[method-assign]
-Value.__mul__, Value.__rmul__ = binary(OPS["*"])  # type: ignore[method-assign]
-Value.__truediv__, Value.__rtruediv__ = binary(OPS["/"])  # type: ignore[method-assign]
+Value.__add__, Value.__radd__ = binary(OPS["+"], "add")  # type: ignore[method-assign]
+Value.__sub__, Value.__rsub__ = binary(OPS["-"], "sub")  # type: ignore[method-assign]
+Value.__mul__, Value.__rmul__ = binary(OPS["*"], "mul")  # type: ignore[method-assign]
+Value.__truediv__, Value.__rtruediv__ = binary(OPS["/"], "truediv")  # type: ignore[method-assign]
+for _function, _attribute in ((_pow, "__pow__"), (_rpow, "__rpow__")):
+    _function.__name__, _function.__qualname__ = _attribute, f"Value.{_attribute}"
+    _function.__module__ = Value.__module__
 Value.__pow__, Value.__rpow__ = _pow, _rpow  # type: ignore[method-assign]
-Value.__neg__ = unary_method(OPS["neg"])  # type: ignore[method-assign]
-Value.__abs__ = unary_method(OPS["abs"])  # type: ignore[method-assign]
-Value.__pos__ = lambda self: self  # type: ignore[method-assign]
+Value.__floordiv__, Value.__rfloordiv__ = binary(OPS["//"], "floordiv")  # type: ignore[method-assign]
+Value.__mod__, Value.__rmod__ = binary(OPS["%"], "mod")  # type: ignore[method-assign]
+Value.__neg__ = unary_method(  # type: ignore[method-assign]
+    OPS["neg"], "__neg__", "``-x``: the table's ``neg`` op (derivative -1)."
+)
+Value.__abs__ = unary_method(  # type: ignore[method-assign]
+    OPS["abs"], "__abs__", "``abs(x)``: the same node as ``x.abs()``; see ``autograd_engine.abs``."
+)
+
+
+def _positive(self: Value) -> Value:
+    """``+x`` is ``x`` itself: no node, as unary plus changes no number."""
+    return self
+
+
+_positive.__name__, _positive.__qualname__ = "__pos__", "Value.__pos__"
+_positive.__module__ = Value.__module__
+Value.__pos__ = _positive  # type: ignore[method-assign]
 
 # defop builds the public functions inside opspec.py, so doctest would not look for their
 # examples here on its own: list them for it.
 __test__ = {
     function.__name__: function
-    for function in (exp, log, sqrt, tanh, sigmoid, relu, leaky_relu, softplus, sin, cos)
+    for function in (abs, exp, log, sqrt, tanh, sigmoid, relu, leaky_relu, softplus, sin, cos)
 }

@@ -10,6 +10,8 @@ the upstream gradient and ``out`` the op's result. Rules only return; the sweep 
 
 from __future__ import annotations
 
+import inspect
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -144,7 +146,7 @@ class OpSpec:
         if not any(isinstance(x, Value) for x in inputs):
             return self.evaluate([to_float(x) for x in inputs], fixed)
         parents = tuple(x if isinstance(x, Value) else constant(x) for x in inputs)
-        data = self.evaluate([p.data for p in parents], fixed)
+        data = self.evaluate([p._data for p in parents], fixed)
         return make_node(data, parents, self.bind(fixed), self.display(fixed))
 
 
@@ -196,31 +198,57 @@ def defop(
 
     function.__name__ = function.__qualname__ = name
     function.__doc__ = doc
+    # Where the caller binds the function (pickle finds ``autograd_engine.ops.exp``).
+    function.__module__ = sys._getframe(1).f_globals.get("__name__", __name__)
+    function.__signature__ = _signature(spec)  # type: ignore[attr-defined]
     function.spec = spec  # type: ignore[attr-defined]
     if doc and arity == 1:
         setattr(Value, name, unary_method(spec) if not spec.params else function)
     return function
 
 
-def unary_method(spec: OpSpec) -> Callable[[Value], Value]:
-    """``x.op()`` without the generic dispatch, as activations sit on the hot path."""
+def _signature(spec: OpSpec) -> inspect.Signature:
+    """What ``help`` shows for an op's function: ``leaky_relu(x, slope=0.01)``."""
+    kind = inspect.Parameter.POSITIONAL_ONLY
+    if spec.arity == 0:
+        inputs = [inspect.Parameter("values", inspect.Parameter.VAR_POSITIONAL)]
+    elif spec.arity == 1:
+        inputs = [inspect.Parameter("x", kind)]
+    else:
+        inputs = [inspect.Parameter(f"x{i}", kind) for i in range(spec.arity)]
+    params = [
+        inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default)
+        for name, default in spec.params.items()
+    ]
+    return inspect.Signature(inputs + params)
+
+
+def unary_method(spec: OpSpec, attribute: str = "", doc: str = "") -> Callable[[Value], Value]:
+    """``x.op()`` without the generic dispatch, as activations sit on the hot path.
+
+    ``attribute`` is the name it gets on ``Value`` (``"__neg__"``; the op's name by
+    default), so that pickle and ``help`` find it there.
+    """
     forward, rule, op = spec.forward, spec.rule, spec.name
+    attribute = attribute or op
 
     def method(self: Value) -> Value:
         try:
-            data = forward(self.data)
+            data = forward(self._data)
         except (ArithmeticError, ValueError) as exc:
-            raise spec.error([self.data], (), exc) from None
+            raise spec.error([self._data], (), exc) from None
         return make_node(data, (self,), rule, op)
 
-    method.__name__ = op
-    method.__doc__ = f"``{op}`` of this value; see ``autograd_engine.{op}``."
+    method.__name__ = attribute
+    method.__qualname__ = f"Value.{attribute}"
+    method.__module__ = Value.__module__
+    method.__doc__ = doc or f"``{op}`` of this value; see ``autograd_engine.{op}``."
     return method
 
 
 def number(x: Scalar) -> float:
     """The float inside a rule's argument, for the equality tests ``==`` cannot do on Values."""
-    return x.data if isinstance(x, Value) else x
+    return x._data if isinstance(x, Value) else x
 
 
 def as_operand(x: object) -> Value | None:
@@ -233,8 +261,12 @@ def as_operand(x: object) -> Value | None:
         return None
 
 
-def binary(spec: OpSpec) -> tuple[Callable[..., Any], Callable[..., Any]]:
-    """``a op b`` and its reflected form, built from one table entry."""
+def binary(spec: OpSpec, name: str = "") -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """``a op b`` and its reflected form, built from one table entry.
+
+    ``name`` is the operator's ``Value`` name without underscores (``"add"`` for
+    ``__add__`` and ``__radd__``), so that ``help`` and pickle find the methods there.
+    """
     forward, rule, op = spec.forward, spec.rule, spec.name
 
     def method(self: Value, other: object) -> Value:
@@ -246,9 +278,9 @@ def binary(spec: OpSpec) -> tuple[Callable[..., Any], Callable[..., Any]]:
             except TypeError:
                 return NotImplemented
         try:
-            data = forward(self.data, other.data)
+            data = forward(self._data, other._data)
         except (ArithmeticError, ValueError) as exc:
-            raise spec.error([self.data, other.data], (), exc) from None
+            raise spec.error([self._data, other._data], (), exc) from None
         return make_node(data, (self, other), rule, op)
 
     def reflected(self: Value, other: object) -> Value:
@@ -257,9 +289,17 @@ def binary(spec: OpSpec) -> tuple[Callable[..., Any], Callable[..., Any]]:
         except TypeError:
             return NotImplemented
         try:
-            data = forward(operand.data, self.data)
+            data = forward(operand._data, self._data)
         except (ArithmeticError, ValueError) as exc:
-            raise spec.error([operand.data, self.data], (), exc) from None
+            raise spec.error([operand._data, self._data], (), exc) from None
         return make_node(data, (operand, self), rule, op)
 
+    if name:
+        for function, attribute, text in (
+            (method, f"__{name}__", f"``x {op} y``"),
+            (reflected, f"__r{name}__", f"``y {op} x`` for a number ``y``"),
+        ):
+            function.__name__, function.__qualname__ = attribute, f"Value.{attribute}"
+            function.__module__ = Value.__module__
+            function.__doc__ = f"{text}: the table's ``{op}`` op; numbers become constants."
     return method, reflected

@@ -21,7 +21,8 @@ import itertools
 import math
 import numbers
 from collections.abc import Callable, Sequence
-from typing import Any
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
 
 from autograd_engine.errors import AnomalyError
 from autograd_engine.graph import interior_order
@@ -65,11 +66,29 @@ def to_float(x: object) -> float:
     )
 
 
+def _checked_float(value: object, name: str) -> float:
+    """``to_float`` for an assignment to ``Value.data``/``Value.grad``: the message names it."""
+    try:
+        return to_float(value)
+    except TypeError:
+        raise TypeError(
+            f"Value.{name} must be a real number (int, float, bool or NumPy scalar), "
+            f"got {type(value).__name__}: {_short_repr(value)}"
+        ) from None
+
+
+def _short_repr(value: object, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
+
+
 class Value:
     """A scalar in a computation graph, with the gradient the last ``backward()`` gave it.
 
-    ``data``, ``grad`` and ``label`` are writable (optimizers assign ``data``); ``op``
-    (``""`` for leaves) and ``parents`` are read-only. ``kind`` marks a leaf's role for
+    ``data``, ``grad`` and ``label`` are writable (optimizers assign ``data``); ``data``
+    and ``grad`` take what the constructor takes, a real number, stored as ``float``
+    (``TypeError`` naming the attribute otherwise). ``op`` (``""`` for leaves) and
+    ``parents`` are read-only. ``kind`` marks a leaf's role for
     drawings: ``"constant"`` for numbers written into an expression, ``"parameter"`` for
     weights owned by ``nn`` modules, ``None`` otherwise.
 
@@ -86,18 +105,19 @@ class Value:
     Value(data=2.0, grad=4.0, label='a')
     """
 
-    __slots__ = (
-        "_op",
-        "_parents",
-        "_rule",
-        "_seq",
-        "_tail",
-        "data",
-        "grad",
-        "kind",
-        "label",
-        "scope",
-    )
+    # A dict, so that help(Value) shows what each attribute holds.
+    __slots__ = {
+        "_data": "the number (a float); read and assigned through the data property",
+        "_grad": "d(root)/d(this node) after the last backward(), behind the grad property",
+        "_op": "display name of the op that made the node",
+        "_parents": "the op's inputs (the parameters, for a fused neuron)",
+        "_rule": "the op's derivative rule, shared by every node of that op",
+        "_seq": "creation number: creation order is a topological order",
+        "_tail": "the inputs that follow _parents (a fused neuron's x), or None",
+        "kind": '"constant", "parameter" or None: the leaf\'s role, for drawings',
+        "label": "a name for drawings and error messages",
+        "scope": "the nn module (dotted path) whose call made this node, or None",
+    }
 
     # Makes NumPy hand `np.float64(2) * value` back to Value.__rmul__ instead of
     # building an object array.
@@ -107,8 +127,8 @@ class Value:
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
         # Inputs are wrapped by the thousand (784 per MNIST image): skip the call for floats.
-        self.data = data if type(data) is float else to_float(data)
-        self.grad = 0.0
+        self._data = data if type(data) is float else to_float(data)
+        self._grad = 0.0
         self.label = label
         self.kind: str | None = None
         mode = _get_mode()
@@ -118,6 +138,29 @@ class Value:
         self._tail: tuple[Value, ...] | None = None
         self._rule: Rule | None = None
         self._seq = _next_seq()
+
+    # ``data`` and ``grad`` are properties over the ``_data``/``_grad`` slots so that every
+    # assignment meets the constructor's rule (a real number, stored as float): a string
+    # or a NumPy float32 written into a weight would otherwise spread through the graph and
+    # surface far away (``save`` failing on float32). The getters are C (``attrgetter``),
+    # a third of a Python getter's cost; the setters test for float first. The engine's
+    # own hot loops read and write the slots directly.
+    def _set_data(self, value: float) -> None:
+        self._data = value if type(value) is float else _checked_float(value, "data")
+
+    def _set_grad(self, value: float) -> None:
+        self._grad = value if type(value) is float else _checked_float(value, "grad")
+
+    data = property(
+        attrgetter("_data"),
+        _set_data,
+        doc="The node's number, a float; assigning converts any real number to float.",
+    )
+    grad = property(
+        attrgetter("_grad"),
+        _set_grad,
+        doc="d(output)/d(node) after ``backward()``; assigning converts a real number to float.",
+    )
 
     @property
     def op(self) -> str:
@@ -139,8 +182,61 @@ class Value:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
-    def __float__(self) -> float:
-        return self.data
+    def __format__(self, spec: str) -> str:
+        """``f"{v:.4f}"`` formats ``data``, as PyTorch does for a one-element tensor.
+
+        >>> f"{Value(2.0):.3f}", f"{Value(2.0)}"
+        ('2.000', 'Value(data=2.0, grad=0.0)')
+        """
+        return format(self.data, spec) if spec else repr(self)
+
+    def __int__(self) -> int:
+        """``int(v)`` truncates ``data``, as ``int(tensor)`` does.
+
+        An int is a step function of the number, with no gradient to lose, so unlike
+        ``float(v)`` it is allowed.
+
+        >>> int(Value(2.7)), int(Value(-2.7))
+        (2, -2)
+        """
+        return int(self.data)
+
+    def __bool__(self) -> bool:
+        """PyTorch's rule for one number: false exactly when ``data`` is zero (NaN is true).
+
+        >>> bool(Value(0.0)), bool(Value(-0.0)), bool(Value(0.5))
+        (False, False, True)
+        """
+        return self.data != 0.0
+
+    if not TYPE_CHECKING:  # hidden from type checkers: math.exp(value) is a static error too
+
+        def __float__(self) -> float:
+            """Refused: ``math`` functions call it and would cut the graph without a word.
+
+            ``math.exp(x)`` would return a plain float, and ``x`` would never receive a
+            gradient through it. Use the engine's op to stay in the graph (``x.exp()`` or
+            ``autograd_engine.exp(x)``), or ``x.data`` for the number itself.
+
+            >>> import math
+            >>> math.exp(Value(1.0))
+            Traceback (most recent call last):
+            ...
+            TypeError: float() of Value(data=1.0, grad=0.0): a Value is not converted to \
+float, since math.exp(x) and friends would cut the graph and x would get no gradient; \
+use x.exp() or autograd_engine.exp(x) to stay in the graph, or x.data for the number
+            """
+            raise TypeError(
+                f"float() of {self!r}: a Value is not converted to float, since math.exp(x) "
+                "and friends would cut the graph and x would get no gradient; use x.exp() "
+                "or autograd_engine.exp(x) to stay in the graph, or x.data for the number"
+            )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle for in-memory transport (multiprocessing, joblib); see ``pickling.py``."""
+        from autograd_engine.pickling import reduce_value
+
+        return reduce_value(self)
 
     def _compare_data(self, other: object) -> float | None:
         if isinstance(other, Value):
@@ -184,8 +280,8 @@ class Value:
         """
         order = interior_order(self)
         for node in order:
-            node.grad = 0.0
-        self.grad += to_float(grad)
+            node._grad = 0.0
+        self._grad += to_float(grad)
         sweep(order)
 
 
@@ -202,8 +298,8 @@ def make_node(
     node's parents are then ``parents + tail``, and ``parents`` must not be empty.
     """
     node = _new(Value)
-    node.data = data
-    node.grad = 0.0
+    node._data = data
+    node._grad = 0.0
     node.label = ""
     node.kind = None
     node._seq = _next_seq()
@@ -254,8 +350,8 @@ def make_nodes(
     nodes = []
     for data, head in zip(outputs, heads, strict=True):
         node = _new(Value)
-        node.data = data
-        node.grad = 0.0
+        node._data = data
+        node._grad = 0.0
         node.label = ""
         node.kind = None
         node.scope = scope
@@ -299,8 +395,8 @@ def constant(x: float) -> Value:
     """
     # Value.__init__ written out: every number in an expression (``a * 2``) comes here.
     node = _new(Value)
-    node.data = x if type(x) is float else to_float(x)
-    node.grad = 0.0
+    node._data = x if type(x) is float else to_float(x)
+    node._grad = 0.0
     node.label = ""
     node.kind = "constant"
     mode = _get_mode()

@@ -36,6 +36,11 @@ def _pairs(predictions: Any, targets: Any, name: str) -> list[tuple[Any, Any]]:
     return list(zip(predictions, targets, strict=True))
 
 
+def _number(x: Any) -> float:
+    """The number in a Value or a plain number (``float(value)`` is refused on purpose)."""
+    return x.data if isinstance(x, Value) else float(x)
+
+
 def _mean(terms: list[Any]) -> Any:
     return ag.sum(terms) * (1.0 / len(terms))
 
@@ -113,7 +118,7 @@ def _log_softmax_at(logits: Sequence[Any], index: int) -> Any:
     """log(softmax(logits)[index]), shifted by the largest logit so no exp overflows."""
     # The shift is a plain float: log-sum-exp does not depend on it, so treating it as a
     # constant leaves every derivative exact.
-    shift = max(float(z) for z in logits)
+    shift = max(_number(z) for z in logits)
     total = ag.sum([ag.exp(z - shift) for z in logits])
     return logits[index] - shift - ag.log(total)
 
@@ -159,9 +164,9 @@ def l2_penalty(parameters: Sequence[Value], alpha: float) -> Scalar:
 
 def _predicted_class(prediction: Any, threshold: float) -> Any:
     if isinstance(prediction, list | tuple):
-        numbers = [float(z) for z in prediction]
+        numbers = [_number(z) for z in prediction]
         return numbers.index(max(numbers))
-    return float(prediction) > threshold
+    return _number(prediction) > threshold
 
 
 def _true_class(prediction: Any, label: Any) -> Any:

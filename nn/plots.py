@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd_engine import no_grad
+from autograd_engine import Value, no_grad
 
 _MISSING = "plotting needs matplotlib: pip install 'autograd-engine[notebooks]'"
 
@@ -34,9 +34,14 @@ def _axes(ax: Any, **figure: Any) -> Any:
 def _class(output: Any, several: bool, threshold: float) -> float:
     """The class a model output stands for: the largest logit's index, or score > threshold."""
     if several:
-        numbers = [float(z) for z in output]
+        numbers = [_number(z) for z in output]
         return float(numbers.index(max(numbers)))
-    return float(float(output) > threshold)
+    return float(_number(output) > threshold)
+
+
+def _number(x: Any) -> float:
+    # float(value) is refused on purpose (it would let math.* cut graphs silently).
+    return x.data if isinstance(x, Value) else float(x)
 
 
 def plot_decision_boundary(

@@ -44,6 +44,10 @@ def op_inputs(draw: st.DrawFn, spec: OpSpec) -> tuple[list[float], dict[str, flo
             n = count // 2
             total = inputs[n] + sum(w * x for w, x in zip(inputs[:n], inputs[n + 1 :], strict=True))
             assume(abs(total) >= 0.1)
+    if spec.name in ("//", "%"):
+        # Both jump where a / b is an integer; central differences must not straddle a jump.
+        ratio = inputs[0] / inputs[1]
+        assume(abs(ratio - round(ratio)) >= 0.01)
     params = {name: draw(PARAMS[name]) for name in spec.params}
     return inputs, params
 

@@ -18,6 +18,8 @@ TORCH_OPS = {
     "-": lambda a, b: a - b,
     "*": lambda a, b: a * b,
     "/": lambda a, b: a / b,
+    "//": lambda a, b: torch.div(a, b, rounding_mode="floor"),
+    "%": torch.remainder,
     "**": lambda a, b: a**b,
     "**n": lambda x, exponent: x**exponent,
     "neg": lambda x: -x,
