@@ -46,7 +46,7 @@ class _Switch:
         self._changes = changes
 
     def __enter__(self) -> None:
-        new = (_MODE.get() or _DEFAULT)._replace(**self._changes)
+        new = (_MODE.get() or _DEFAULT)._replace(**self._changes)  # type: ignore[arg-type]
         self._token = _MODE.set(None if new == _DEFAULT else new)
 
     def __exit__(self, *exc: object) -> None:

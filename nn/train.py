@@ -33,7 +33,7 @@ from nn.optim import Optimizer, clip_grad_norm
 from nn.replayed import ReplayedStep
 from nn.rng import Seed, make_rng
 
-LossFunction = Callable[[Any, Any], Value]
+LossFunction = Callable[[Any, Any], Value | float]
 Metric = Callable[[Any, Any], float]
 
 
@@ -69,6 +69,12 @@ def build_loss(
     total = loss(outputs, targets)
     if l2:
         total = total + l2_penalty(parameters, l2)
+    if not isinstance(total, Value):
+        raise TypeError(
+            f"the loss gave a {type(total).__name__} ({total!r}), not a Value: there is "
+            "nothing to call backward() on; the model's outputs must be Values (an nn "
+            "module's are), and the loss must be built from engine ops"
+        )
     return total, outputs
 
 

@@ -21,7 +21,7 @@ Everything is ordered by topological position, so plans are deterministic.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 from autograd_engine.graph import topological_order
@@ -95,7 +95,7 @@ def plan_drawing(
     pinned = {*roots, *pinned, *([focus] if focus is not None else [])}
     home = clusters.cluster_homes(universe, inside)
     parent_of = clusters.cluster_tree(set(home.values()))
-    limit = None if max_nodes is None else COST_PER_NODE * max_nodes
+    limit = COST_PER_NODE * (max_nodes or 0)  # used only when there is a budget
     levels = sorted(set(clusters.depths(parent_of).values()), reverse=True)
     if focus is not None:
         levels = []  # a focused drawing is about detail near one node: cut, never collapse
@@ -116,7 +116,8 @@ def plan_drawing(
             if layout_cost(units, edges, edge_labels) <= limit:
                 break
     else:
-        walk = nearness if focus is not None else _walk(roots, absorbed, max_nodes)
+        assert max_nodes is not None  # the loop breaks at once without a budget
+        walk: list[Unit] = [*nearness] if focus is not None else _walk(roots, absorbed, max_nodes)
         keep = 1 if focus is not None else len(set(roots))  # the roots are always drawn
         budget = (max_nodes, limit, edge_labels)
         units = _fitting_prefix(walk, keep, absorbed, inside, budget, index)
@@ -204,7 +205,9 @@ def _neighbourhood(
     return list(distance)
 
 
-def _unit_inputs(unit: Unit, absorbed: dict[Value, Summary]):
+def _unit_inputs(
+    unit: Unit, absorbed: dict[Value, Summary]
+) -> Iterator[tuple[Unit, Value, int | None]]:
     """``(source unit, parent Value, operand index or None)`` for each edge into ``unit``."""
     if isinstance(unit, Value):
         for i, parent in enumerate(unit.parents):
@@ -217,7 +220,9 @@ def _unit_inputs(unit: Unit, absorbed: dict[Value, Summary]):
                 yield source, parent, None
 
 
-def _edges(units, absorbed, inside) -> tuple[list[Edge], dict[Unit, int]]:
+def _edges(
+    units: Sequence[Unit], absorbed: dict[Value, Summary], inside: Collection[Value] | None
+) -> tuple[list[Edge], dict[Unit, int]]:
     """Edges between ``units`` (a repeated operand stays two edges; edges of summaries are
     merged) and, per unit, how many distinct inputs are not drawn."""
     kept = set(units)
@@ -232,14 +237,14 @@ def _edges(units, absorbed, inside) -> tuple[list[Edge], dict[Unit, int]]:
     return list(edges), {unit: len(sources) for unit, sources in hidden.items()}
 
 
-def _walk(roots: Sequence[Value], absorbed, max_nodes: int) -> list[Unit]:
+def _walk(roots: Sequence[Value], absorbed: dict[Value, Summary], max_nodes: int) -> list[Unit]:
     """Units in the order a breadth-first walk from the roots towards the inputs meets them.
 
     A Value leads the walk to at most ``WIDE_INPUTS`` of its inputs (the first, in operand
     order; ``SUMMARY_INPUTS`` for a summary): a sum over a hundred samples then shows a
     few of them in full depth instead of a hundred stubs one level deep.
     """
-    walk = dict.fromkeys(absorbed.get(r, r) for r in roots)
+    walk: dict[Unit, None] = dict.fromkeys(absorbed.get(r, r) for r in roots)
     queue = deque(walk)
     while queue and len(walk) < max_nodes:
         unit = queue.popleft()
@@ -254,7 +259,14 @@ def _walk(roots: Sequence[Value], absorbed, max_nodes: int) -> list[Unit]:
     return list(walk)
 
 
-def _fitting_prefix(walk, keep, absorbed, inside, budget, index) -> list[Unit]:
+def _fitting_prefix(
+    walk: list[Unit],
+    keep: int,
+    absorbed: dict[Value, Summary],
+    inside: Collection[Value] | None,
+    budget: tuple[int, int, bool],
+    index: dict[Value, int],
+) -> list[Unit]:
     """The longest prefix of ``walk`` (nearest first) that fits ``budget``, at least ``keep``.
 
     ``budget`` is ``(max_nodes, cost limit, edge_labels)``.
@@ -279,7 +291,9 @@ def _fitting_prefix(walk, keep, absorbed, inside, budget, index) -> list[Unit]:
     return order[:low]
 
 
-def _input_list(unit: Unit, absorbed, inside) -> list[tuple[Unit, int | None]]:
+def _input_list(
+    unit: Unit, absorbed: dict[Value, Summary], inside: Collection[Value] | None
+) -> list[tuple[Unit, int | None]]:
     """The edges into ``unit`` as ``(source, operand)``; a summary's are merged."""
     found: dict[tuple[Unit, int | None], None] = {}
     for source, parent, operand in _unit_inputs(unit, absorbed):
