@@ -23,7 +23,7 @@ from autograd_engine.value import Rule, Value
 # program(leaves, starts, seed, backward) -> (output, watched[, gradients])
 Program = Callable[..., tuple[Any, ...]]
 
-_data = attrgetter("data")
+_data = attrgetter("_data")
 
 # Gradient blocks of these ops are skipped when their upstream gradient is zero (a dead
 # relu, a sample past its margin): every local derivative is 1 or one of the inputs, so

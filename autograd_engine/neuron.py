@@ -51,10 +51,10 @@ def _push(gp: float, params: Group, inputs: Group) -> None:
     costs a few tenths of a microsecond per ``zip`` call, once per neuron.)
     """
     for w, x in zip(params, inputs):  # noqa: B905
-        w.grad += gp * x.data
-    params[-1].grad += gp
+        w._grad += gp * x._data
+    params[-1]._grad += gp
     for w, x in zip(params, inputs):  # noqa: B905
-        x.grad += gp * w.data
+        x._grad += gp * w._data
 
 
 # A fused node exists only when its pre-activation sum is finite (``affine`` builds a plain
@@ -214,9 +214,9 @@ def affine(
     function, rule, op = _fast(activation)
     # The type: ignores below: numbers among the operands raise AttributeError, on purpose.
     try:  # fast path: all Values (the normal case inside a model)
-        total = ps[-1].data  # type: ignore[union-attr]
+        total = ps[-1]._data  # type: ignore[union-attr]
         for w, x in zip(ps, xs):  # noqa: B905
-            total += w.data * x.data  # type: ignore[union-attr]
+            total += w._data * x._data  # type: ignore[union-attr]
     except AttributeError:
         total = math.nan  # numbers among them: the table entry wraps them as constants
     if not _isfinite(total):
@@ -244,15 +244,15 @@ def affine_layer(
     heads = rows if type(rows) is list else list(rows)
     function, rule, op = _fast(activation)
     try:
-        xs = [x.data for x in shared]
+        xs = [x._data for x in shared]
         size = len(xs) + 1
         totals = []
         for row in heads:
             if type(row) is not tuple or len(row) != size:
                 raise TypeError  # not the common case: let affine convert or explain
-            total = row[-1].data
+            total = row[-1]._data
             for w, x in zip(row, xs):  # noqa: B905
-                total += w.data * x
+                total += w._data * x
             totals.append(total)
     except (AttributeError, TypeError):
         return cast(list[Value], [affine(row, shared, activation) for row in heads])

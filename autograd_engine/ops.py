@@ -133,9 +133,9 @@ def _dot_accumulate(g: float, parents: tuple[Value, ...]) -> None:
     # zip stops at the shorter sequence: the pairs are (w_i, x_i).
     pairs = parents[len(parents) // 2 :]
     for w, x in zip(parents, pairs, strict=False):
-        w.grad += g * x.data
+        w._grad += g * x._data
     for w, x in zip(parents, pairs, strict=False):
-        x.grad += g * w.data
+        x._grad += g * w._data
 
 
 def _sum_rule(g: Any, out: Any, *values: Any) -> tuple[Any, ...]:
@@ -144,7 +144,7 @@ def _sum_rule(g: Any, out: Any, *values: Any) -> tuple[Any, ...]:
 
 def _sum_accumulate(g: float, parents: tuple[Value, ...]) -> None:
     for parent in parents:
-        parent.grad += g
+        parent._grad += g
 
 
 # ---------------------------------------------------------------------------------------
@@ -317,7 +317,7 @@ def sum(values: Iterable[Scalar]) -> Scalar:
     if not items:
         return 0.0
     try:  # fast path: all Values (the normal case inside a model)
-        data = math.fsum([v.data for v in items])  # type: ignore[union-attr]
+        data = math.fsum([v._data for v in items])  # type: ignore[union-attr]
     except (AttributeError, TypeError):
         return _sum_op(*items)  # numbers among them: wrap them, or sum plain floats
     return make_node(data, tuple(items), _sum_rule, "sum")  # type: ignore[arg-type]
@@ -342,7 +342,7 @@ def dot(weights: Iterable[Scalar], inputs: Iterable[Scalar]) -> Scalar:
         return 0.0
     parents = (*ws, *xs)
     try:  # fast path: all Values (the normal case inside a model)
-        data = math.fsum([w.data * x.data for w, x in zip(ws, xs, strict=True)])
+        data = math.fsum([w._data * x._data for w, x in zip(ws, xs, strict=True)])
     except (AttributeError, TypeError):
         return _dot_op(*parents)  # type: ignore[no-any-return]  # numbers among them
     return make_node(data, parents, _dot_rule, "dot")
@@ -364,9 +364,9 @@ def _pow(self: Value, exponent: object) -> Value:
     # OpSpec.__call__ without its keyword handling (4x slower): x**2 is in every loss.
     spec, params = OPS["**n"], (n,)
     try:
-        data = _power(self.data, n)
+        data = _power(self._data, n)
     except (ArithmeticError, ValueError) as exc:
-        raise spec.error([self.data], params, exc) from None
+        raise spec.error([self._data], params, exc) from None
     rule = spec.bind(params)
     return make_node(data, (self,), rule, rule.op_display)  # type: ignore[attr-defined]
 

@@ -162,7 +162,7 @@ class OpSpec:
         if not any(isinstance(x, Value) for x in inputs):
             return self.evaluate([to_float(x) for x in inputs], fixed)
         parents = tuple(x if isinstance(x, Value) else constant(x) for x in inputs)
-        data = self.evaluate([p.data for p in parents], fixed)
+        data = self.evaluate([p._data for p in parents], fixed)
         return make_node(data, parents, self.bind(fixed), self.display(fixed))
 
 
@@ -250,9 +250,9 @@ def unary_method(spec: OpSpec, attribute: str = "", doc: str = "") -> Callable[[
 
     def method(self: Value) -> Value:
         try:
-            data = forward(self.data)
+            data = forward(self._data)
         except (ArithmeticError, ValueError) as exc:
-            raise spec.error([self.data], (), exc) from None
+            raise spec.error([self._data], (), exc) from None
         return make_node(data, (self,), rule, op)
 
     method.__name__ = attribute
@@ -264,7 +264,7 @@ def unary_method(spec: OpSpec, attribute: str = "", doc: str = "") -> Callable[[
 
 def number(x: Scalar) -> float:
     """The float inside a rule's argument, for the equality tests ``==`` cannot do on Values."""
-    return x.data if isinstance(x, Value) else x
+    return x._data if isinstance(x, Value) else x
 
 
 def as_operand(x: object) -> Value | None:
@@ -294,9 +294,9 @@ def binary(spec: OpSpec, name: str = "") -> tuple[Callable[..., Any], Callable[.
             except TypeError:
                 return NotImplemented  # type: ignore[no-any-return]
         try:
-            data = forward(self.data, other.data)
+            data = forward(self._data, other._data)
         except (ArithmeticError, ValueError) as exc:
-            raise spec.error([self.data, other.data], (), exc) from None
+            raise spec.error([self._data, other._data], (), exc) from None
         return make_node(data, (self, other), rule, op)
 
     def reflected(self: Value, other: object) -> Value:
@@ -305,9 +305,9 @@ def binary(spec: OpSpec, name: str = "") -> tuple[Callable[..., Any], Callable[.
         except TypeError:
             return NotImplemented  # type: ignore[no-any-return]
         try:
-            data = forward(operand.data, self.data)
+            data = forward(operand._data, self._data)
         except (ArithmeticError, ValueError) as exc:
-            raise spec.error([operand.data, self.data], (), exc) from None
+            raise spec.error([operand._data, self._data], (), exc) from None
         return make_node(data, (operand, self), rule, op)
 
     if name:

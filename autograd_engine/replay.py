@@ -370,12 +370,12 @@ the code built another graph (a Python branch on data?)
 
 
 class _Number:
-    """A stand-in leaf (only ``.data``), to run a program on numbers instead of leaves."""
+    """A stand-in leaf (only ``._data``, the slot compiled programs read), to run on numbers."""
 
-    __slots__ = ("data",)
+    __slots__ = ("_data",)
 
     def __init__(self, data: float) -> None:
-        self.data = data
+        self._data = data
 
 
 # ---------------------------------------------------------------------------------------

@@ -86,45 +86,45 @@ def sweep(order: list[Value]) -> None:
                 continue
             tail = node._tail
             if tail is not None:
-                g = node.grad
+                g = node._grad
                 if g:  # zero: every term a signed zero (see register_grouped)
-                    grouped[node._rule](g, node.data, parents, tail)  # type: ignore[index]
+                    grouped[node._rule](g, node._data, parents, tail)  # type: ignore[index]
                 continue
             arity = len(parents)
             if arity == 2:
                 a, b = parents
                 rule = node._rule
-                g = node.grad
+                g = node._grad
                 # + and * inline: the same terms their rules return, without the call.
                 if rule is add_rule:
-                    a.grad += g
-                    b.grad += g
+                    a._grad += g
+                    b._grad += g
                 elif rule is mul_rule:
-                    a.grad += g * b.data
-                    b.grad += g * a.data
+                    a._grad += g * b._data
+                    b._grad += g * a._data
                 else:
-                    grad_a, grad_b = rule(g, node.data, a.data, b.data)  # type: ignore[misc]
-                    a.grad += grad_a
-                    b.grad += grad_b
+                    grad_a, grad_b = rule(g, node._data, a._data, b._data)  # type: ignore[misc]
+                    a._grad += grad_a
+                    b._grad += grad_b
             elif arity == 1:
                 (a,) = parents
-                (grad_a,) = node._rule(node.grad, node.data, a.data)  # type: ignore[misc]
-                a.grad += grad_a
+                (grad_a,) = node._rule(node._grad, node._data, a._data)  # type: ignore[misc]
+                a._grad += grad_a
             else:
                 accumulate = _ACCUMULATE.get(node._rule)  # type: ignore[arg-type]
                 if accumulate is not None:
-                    g = node.grad
+                    g = node._grad
                     # A zero upstream gradient (a dead relu, a sample past its margin: most
                     # dot nodes of a training step) sends only signed zeros through sum and
                     # dot, whose local derivatives are 1 or inputs, finite when the output
                     # is: adding them changes no parent's gradient, so skip the loop.
-                    if g == 0.0 and _isfinite(node.data):
+                    if g == 0.0 and _isfinite(node._data):
                         continue
                     accumulate(g, parents)
                     continue
-                grads = node._rule(node.grad, node.data, *[p.data for p in parents])  # type: ignore[misc]
+                grads = node._rule(node._grad, node._data, *[p._data for p in parents])  # type: ignore[misc]
                 for parent, grad in zip(parents, grads, strict=True):
-                    parent.grad += grad
+                    parent._grad += grad
     except (ArithmeticError, ValueError) as exc:
         raise _backward_error(node, exc) from exc
 
@@ -139,9 +139,9 @@ def _sweep_checked(order: list[Value]) -> None:
         if not node._parents:
             continue
         parents = node.parents
-        inputs = [p.data for p in parents]
+        inputs = [p._data for p in parents]
         try:
-            grads = node._rule(node.grad, node.data, *inputs)  # type: ignore[misc]
+            grads = node._rule(node._grad, node._data, *inputs)  # type: ignore[misc]
         except (ArithmeticError, ValueError) as exc:
             raise _backward_error(node, exc) from exc
         for index, (parent, grad) in enumerate(zip(parents, grads, strict=True)):
@@ -151,11 +151,11 @@ def _sweep_checked(order: list[Value]) -> None:
                     f"{index} from inputs ({', '.join(map(repr, inputs))}) and upstream "
                     f"gradient {node.grad!r}"
                 )
-            parent.grad += grad
+            parent._grad += grad
 
 
 def _backward_error(node: Value | None, exc: BaseException) -> BaseException:
     if node is None:
         return exc
-    inputs = ", ".join(repr(p.data) for p in node.parents)
+    inputs = ", ".join(repr(p._data) for p in node.parents)
     return type(exc)(f"backward of {describe(node)} at inputs ({inputs}): {exc}")

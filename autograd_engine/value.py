@@ -21,6 +21,7 @@ import itertools
 import math
 import numbers
 from collections.abc import Callable, Sequence
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from autograd_engine.errors import AnomalyError
@@ -65,11 +66,29 @@ def to_float(x: object) -> float:
     )
 
 
+def _checked_float(value: object, name: str) -> float:
+    """``to_float`` for an assignment to ``Value.data``/``Value.grad``: the message names it."""
+    try:
+        return to_float(value)
+    except TypeError:
+        raise TypeError(
+            f"Value.{name} must be a real number (int, float, bool or NumPy scalar), "
+            f"got {type(value).__name__}: {_short_repr(value)}"
+        ) from None
+
+
+def _short_repr(value: object, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
+
+
 class Value:
     """A scalar in a computation graph, with the gradient the last ``backward()`` gave it.
 
-    ``data``, ``grad`` and ``label`` are writable (optimizers assign ``data``); ``op``
-    (``""`` for leaves) and ``parents`` are read-only. ``kind`` marks a leaf's role for
+    ``data``, ``grad`` and ``label`` are writable (optimizers assign ``data``); ``data``
+    and ``grad`` take what the constructor takes, a real number, stored as ``float``
+    (``TypeError`` naming the attribute otherwise). ``op`` (``""`` for leaves) and
+    ``parents`` are read-only. ``kind`` marks a leaf's role for
     drawings: ``"constant"`` for numbers written into an expression, ``"parameter"`` for
     weights owned by ``nn`` modules, ``None`` otherwise.
 
@@ -88,13 +107,13 @@ class Value:
 
     # A dict, so that help(Value) shows what each attribute holds.
     __slots__ = {
+        "_data": "the number (a float); read and assigned through the data property",
+        "_grad": "d(root)/d(this node) after the last backward(), behind the grad property",
         "_op": "display name of the op that made the node",
         "_parents": "the op's inputs (the parameters, for a fused neuron)",
         "_rule": "the op's derivative rule, shared by every node of that op",
         "_seq": "creation number: creation order is a topological order",
         "_tail": "the inputs that follow _parents (a fused neuron's x), or None",
-        "data": "the number (a float); optimizers assign it",
-        "grad": "d(root)/d(this node) after the last backward() (leaves accumulate)",
         "kind": '"constant", "parameter" or None: the leaf\'s role, for drawings',
         "label": "a name for drawings and error messages",
         "scope": "the nn module (dotted path) whose call made this node, or None",
@@ -108,8 +127,8 @@ class Value:
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
         # Inputs are wrapped by the thousand (784 per MNIST image): skip the call for floats.
-        self.data = data if type(data) is float else to_float(data)
-        self.grad = 0.0
+        self._data = data if type(data) is float else to_float(data)
+        self._grad = 0.0
         self.label = label
         self.kind: str | None = None
         mode = _get_mode()
@@ -119,6 +138,42 @@ class Value:
         self._tail: tuple[Value, ...] | None = None
         self._rule: Rule | None = None
         self._seq = _next_seq()
+
+    # ``data`` and ``grad`` are properties over the ``_data``/``_grad`` slots so that every
+    # assignment meets the constructor's rule (a real number, stored as float): a string
+    # or a NumPy float32 written into a weight would otherwise spread through the graph and
+    # surface far away (``save`` failing on float32). The getters are C (``attrgetter``),
+    # a third of a Python getter's cost; the setters test for float first. The engine's
+    # own hot loops read and write the slots directly.
+    def _set_data(self, value: float) -> None:
+        self._data = value if type(value) is float else _checked_float(value, "data")
+
+    def _set_grad(self, value: float) -> None:
+        self._grad = value if type(value) is float else _checked_float(value, "grad")
+
+    if TYPE_CHECKING:  # what the C getters below return, for type checkers
+
+        @property
+        def data(self) -> float: ...
+        @data.setter
+        def data(self, value: float) -> None: ...
+        @property
+        def grad(self) -> float: ...
+        @grad.setter
+        def grad(self, value: float) -> None: ...
+
+    else:
+        data = property(
+            attrgetter("_data"),
+            _set_data,
+            doc="The node's number, a float; assigning converts any real number to float.",
+        )
+        grad = property(
+            attrgetter("_grad"),
+            _set_grad,
+            doc="d(output)/d(node) after ``backward()``; assigning converts a real number to "
+            "float.",
+        )
 
     @property
     def op(self) -> str:
@@ -269,8 +324,8 @@ use x.exp() or autograd_engine.exp(x) to stay in the graph, or x.data for the nu
         """
         order = interior_order(self)
         for node in order:
-            node.grad = 0.0
-        self.grad += to_float(grad)
+            node._grad = 0.0
+        self._grad += to_float(grad)
         sweep(order)
 
 
@@ -287,8 +342,8 @@ def make_node(
     node's parents are then ``parents + tail``, and ``parents`` must not be empty.
     """
     node = _new(Value)
-    node.data = data
-    node.grad = 0.0
+    node._data = data
+    node._grad = 0.0
     node.label = ""
     node.kind = None
     node._seq = _next_seq()
@@ -339,8 +394,8 @@ def make_nodes(
     nodes = []
     for data, head in zip(outputs, heads, strict=True):
         node = _new(Value)
-        node.data = data
-        node.grad = 0.0
+        node._data = data
+        node._grad = 0.0
         node.label = ""
         node.kind = None
         node.scope = scope
@@ -384,8 +439,8 @@ def constant(x: float) -> Value:
     """
     # Value.__init__ written out: every number in an expression (``a * 2``) comes here.
     node = _new(Value)
-    node.data = x if type(x) is float else to_float(x)
-    node.grad = 0.0
+    node._data = x if type(x) is float else to_float(x)
+    node._grad = 0.0
     node.label = ""
     node.kind = "constant"
     mode = _get_mode()

@@ -10,8 +10,9 @@
 4. prints the path of every file it wrote.
 
 Graphviz (for the SVGs) and matplotlib (for the PNGs) come with the ``draw`` and
-``notebooks`` extras; when one is missing the demo says how to get it, writes the other
-files and exits with status 1.
+``notebooks`` extras (``make demo`` installs both). Without them the demo still computes
+and trains, writes what it can, says in one short line per extra which pictures it
+skipped and how to get them, and exits with status 0: the pictures are optional.
 """
 
 from __future__ import annotations
@@ -218,8 +219,15 @@ def plot_loss(history: History, name: str, out: Path) -> Path:
     return path
 
 
+# What each extra brings the demo, for the line that says a picture was skipped.
+_NEEDS = {
+    "draw": "drawings need Graphviz (pygraphviz, the draw extra)",
+    "notebooks": "plots need matplotlib (the notebooks extra)",
+}
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the demo; returns the exit code (1 when a drawing or plot library is missing)."""
+    """Run the demo; returns the exit code (0 also when a picture's extra is missing)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -229,24 +237,29 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    missing: list[str] = []
+    skipped: dict[str, list[str]] = {}  # extra -> the files it would have brought
 
-    def attempt(make: Callable[[], Path]) -> None:
+    def attempt(name: str, extra: str, make: Callable[[], Path]) -> None:
         try:
             written.append(make())
-        except (BackendUnavailableError, ImportError) as exc:
-            missing.append(str(exc))
+        except (BackendUnavailableError, ImportError):
+            skipped.setdefault(extra, []).append(name)
 
-    attempt(lambda: show_expression(out))
+    attempt("expression.svg", "draw", lambda: show_expression(out))
     model, history = train(args, X, y)
-    attempt(lambda: draw_neuron(model, X[0], out))
-    attempt(lambda: plot_boundary(model, X, y, args.dataset, out))
-    attempt(lambda: plot_loss(history, args.dataset, out))
+    attempt("neuron.svg", "draw", lambda: draw_neuron(model, X[0], out))
+    attempt(
+        "decision_boundary.png", "notebooks", lambda: plot_boundary(model, X, y, args.dataset, out)
+    )
+    attempt("loss.png", "notebooks", lambda: plot_loss(history, args.dataset, out))
     for path in written:
         print(f"wrote {path}")
-    for message in dict.fromkeys(missing):
-        print(f"not written: {message}", file=sys.stderr)
-    return 1 if missing else 0
+    for extra, names in skipped.items():
+        print(f"skipped {', '.join(names)}: {_NEEDS[extra]}", file=sys.stderr)
+    if skipped:
+        extras = ",".join(skipped)
+        print(f"  for every picture: pip install 'autograd-engine[{extras}]'", file=sys.stderr)
+    return 0
 
 
 if __name__ == "__main__":

@@ -94,8 +94,14 @@ def render(pygraphviz: Any, source: bytes, format: str) -> tuple[bytes, bytes]:
             os.close(saved)
         captured.seek(0)
         lines = captured.read().splitlines(keepends=True)
-    kept = b"".join(line for line in lines if not line.startswith(b"Fontconfig"))
+    kept = b"".join(line for line in lines if not _noise(line))
     return picture, kept
+
+
+def _noise(line: bytes) -> bool:
+    """Fontconfig's complaints about the system's configuration, and Graphviz's "layout
+    may take a long time" (the caller's budget and time limit already see to that)."""
+    return line.startswith(b"Fontconfig") or b"layout may take a long time" in line
 
 
 def serve() -> None:

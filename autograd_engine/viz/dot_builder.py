@@ -17,7 +17,7 @@ from autograd_engine.value import Value, local_derivatives
 from autograd_engine.viz import labels, shape
 from autograd_engine.viz.clusters import Summary
 from autograd_engine.viz.labels import attributes
-from autograd_engine.viz.layout_budget import Plan, Unit
+from autograd_engine.viz.layout_budget import MAX_NODES, Plan, Unit
 
 RANKDIRS = ("LR", "RL", "TB", "BT")
 
@@ -104,7 +104,13 @@ def _graph_attr(plan: Plan, options: DotOptions) -> dict[str, str]:
     notes = [labels.escape_text(options.title)] if options.title else []
     if plan.considered < plan.total:
         notes.append(f"{plan.considered} of {plan.total} values near the focus node")
-    if plan.omitted:
+    if plan.omitted and plan.capped:
+        notes.append(
+            f"{plan.omitted} of {plan.considered} values not drawn (farthest from the "
+            f"output): drawings stop at {MAX_NODES} nodes, which Graphviz lays out in "
+            "seconds; draw a part with focus="
+        )
+    elif plan.omitted:
         notes.append(
             f"{plan.omitted} of {plan.considered} values not drawn (farthest from the "
             "output); draw a part with focus= or raise max_nodes"
@@ -231,12 +237,18 @@ class _Writer:
     def _cluster_keys(self, members: dict[str | None, list[Unit]]) -> dict[str, tuple[int, str]]:
         """Sort key per cluster: the position of the first unit drawn in it or below it."""
         first: dict[str, int] = {}
+        starts = []
         for path, units in members.items():
             unit = units[0]
-            position = unit.position if isinstance(unit, Summary) else self.plan.index[unit]
+            starts.append(
+                (unit.position if isinstance(unit, Summary) else self.plan.index[unit], path)
+            )
+        # Earliest first: once a cluster has a position, so do all that enclose it, and the
+        # walk up stops there (linear however deep the clusters nest).
+        for position, path in sorted(starts, key=lambda s: s[0]):
             up = path
-            while up is not None:
-                first[up] = min(first.get(up, position), position)
+            while up is not None and up not in first:
+                first[up] = position
                 up = self.plan.cluster_parent[up]
         return {path: (first.get(path, 0), path) for path in self.plan.cluster_parent}
 

@@ -6,14 +6,19 @@ training step of a small MLP makes tens of thousands of Values. ``plan_drawing``
 linear in the graph:
 
 1. ``focus`` keeps only the Values within ``depth`` hops of one node (both directions).
-2. The plan fits when it has at most ``max_nodes`` units and its estimated layout cost
+2. A plan fits when it has at most ``max_nodes`` units and its estimated layout cost
    (``layout_cost``: nodes, edges and the virtual nodes ``dot`` adds for long edges) is at
-   most ``COST_PER_NODE * max_nodes``. Until it fits, clusters collapse into summaries,
-   deepest level first (``clusters.py``). Roots and the focus node always stay visible.
-3. Still too big: a breadth-first walk from the roots orders the units by nearness,
-   following at most ``WIDE_INPUTS`` inputs of each, and the longest prefix of that order
-   that fits is drawn. A focused drawing never collapses: it keeps the Values nearest
-   its node. The plan counts what was left out.
+   most ``COST_PER_NODE * max_nodes``. ``max_nodes`` is capped at ``MAX_NODES`` (also for
+   ``None``), so the layout cost is bounded before Graphviz starts.
+3. Candidates: the graph as it is, and with clusters collapsed into summaries at each of
+   the outermost ``COLLAPSE_LEVELS`` levels (``clusters.py``). For each, a breadth-first
+   walk from the roots orders every unit by nearness (following at most ``WIDE_INPUTS``
+   inputs of each first), and the longest prefix of that walk that fits is taken. The
+   candidate drawing the most Values one by one wins (then the one showing the most).
+   The walk never depends on the budget and a prefix's cost only grows with it, so a
+   larger ``max_nodes`` never draws fewer Values and each budget is filled as far as the
+   cost allows. A focused drawing never collapses: its walk is nearest-first from its
+   node. Roots and the focus node always stay visible; the plan counts what was left out.
 
 Everything is ordered by topological position, so plans are deterministic.
 """
@@ -38,6 +43,14 @@ COST_PER_NODE = 6
 # collapsed cluster (already a summary of many) to more.
 WIDE_INPUTS = 8
 SUMMARY_INPUTS = 32
+# The most units any drawing has, whatever ``max_nodes`` says (``None`` included): at this
+# size and layout cost ``dot`` needs some seconds on a shared machine; beyond, minutes.
+MAX_NODES = 1000
+# The deepest nesting of cluster boxes drawn.
+MAX_NESTING = 6
+# Collapse levels tried besides none: the outermost few (each costs one linear pass, so
+# planning stays linear however deep the scopes nest).
+COLLAPSE_LEVELS = 3
 
 
 @dataclass
@@ -54,6 +67,7 @@ class Plan:
     total: int  # Values reachable from the roots
     considered: int  # Values inside the focus neighbourhood (== total without focus)
     omitted: int  # Values of ``considered`` neither drawn nor inside a drawn summary
+    capped: bool = False  # the budget asked for was above ``MAX_NODES``
 
     @property
     def drawn_values(self) -> int:
@@ -78,15 +92,19 @@ def plan_drawing(
     """Choose the units, clusters and edges of a drawing of ``roots``.
 
     ``pinned`` Values (besides the roots and the focus node) never go into a summary.
+    ``max_nodes=None`` means ``MAX_NODES``: no layout may run for minutes.
 
     >>> from autograd_engine import Value, scope
     >>> x = Value(2.0, label="x")
     >>> with scope("block"):
     ...     y = (x * 3).relu()
-    >>> plan = plan_drawing([y + 1], max_nodes=3)  # x, used only in the block, joins it
-    >>> [u.label or u.op if isinstance(u, Value) else u.text() for u in plan.units]
-    ['block: *, relu; 4 values', '', '+']
+    >>> plan = plan_drawing([y + 1], max_nodes=3)  # the three Values nearest the output
+    >>> [u.label or u.op if isinstance(u, Value) else u.op for u in plan.units], plan.omitted
+    (['relu', '', '+'], 3)
+    >>> [plan_drawing([y + 1], max_nodes=n).drawn_values for n in (1, 2, 4, 8)]
+    [1, 2, 4, 6]
     """
+    budget = MAX_NODES if max_nodes is None else min(max_nodes, MAX_NODES)
     order = topological_order(roots)
     index = {node: i for i, node in enumerate(order)}
     nearness = [] if focus is None else _neighbourhood(order, index, focus, depth)
@@ -95,38 +113,37 @@ def plan_drawing(
     pinned = {*roots, *pinned, *([focus] if focus is not None else [])}
     home = clusters.cluster_homes(universe, inside)
     parent_of = clusters.cluster_tree(set(home.values()))
-    limit = COST_PER_NODE * (max_nodes or 0)  # used only when there is a budget
-    levels = sorted(set(clusters.depths(parent_of).values()), reverse=True)
+    levels = sorted(set(clusters.depths(parent_of).values()))[:COLLAPSE_LEVELS]
     if focus is not None:
         levels = []  # a focused drawing is about detail near one node: cut, never collapse
-    absorbed: dict[Value, Summary] = {}
-    top_of: dict[str, str] = {}
-    units: list[Unit] = list(universe)
-    for level in [None, *levels]:
+    keep = 1 if focus is not None else len(set(roots))  # the roots are always drawn
+    best: tuple[tuple[int, int], list[Unit], dict[Value, Summary], dict[str, str]] | None = None
+    for level in [None, *reversed(levels)]:  # finest first: it wins ties
+        absorbed: dict[Value, Summary] = {}
+        top_of: dict[str, str] = {}
         if level is not None:
-            absorbed, summaries, top_of = clusters.collapse(
-                universe, home, parent_of, pinned, index, level
-            )
-            units = [node for node in universe if node not in absorbed]
-            units += summaries
-        if max_nodes is None:
-            break
-        if len(units) <= max_nodes:
-            edges, _ = _edges(units, absorbed, inside)
-            if layout_cost(units, edges, edge_labels) <= limit:
-                break
-    else:
-        assert max_nodes is not None  # the loop breaks at once without a budget
-        walk: list[Unit] = [*nearness] if focus is not None else _walk(roots, absorbed, max_nodes)
-        keep = 1 if focus is not None else len(set(roots))  # the roots are always drawn
-        budget = (max_nodes, limit, edge_labels)
-        units = _fitting_prefix(walk, keep, absorbed, inside, budget, index)
+            absorbed, _, top_of = clusters.collapse(universe, home, parent_of, pinned, index, level)
+        walk: list[Unit] = [*nearness] if focus is not None else _walk(roots, absorbed, universe)
+        units = _fitting_prefix(walk, keep, absorbed, inside, (budget, edge_labels), index)
+        drawn = sum(1 for u in units if isinstance(u, Value))
+        shown = drawn + sum(u.size for u in units if isinstance(u, Summary))
+        if best is None or (drawn, shown) > best[0]:
+            best = ((drawn, shown), units, absorbed, top_of)
+    assert best is not None  # the loop ran at least once (level None)
+    _, units, absorbed, top_of = best
     units.sort(key=lambda u: _position(u, index))
     edges, hidden = _edges(units, absorbed, inside)
     for node in pinned:  # a pinned node of a collapsed cluster sits beside its summary
-        if home.get(node) in top_of:
-            home[node] = parent_of[top_of[home[node]]]  # type: ignore[assignment]
+        place = home.get(node)
+        if place is not None and place in top_of:
+            home[node] = parent_of[top_of[place]]  # type: ignore[assignment]
     cluster_of = {u: home.get(u) if isinstance(u, Value) else parent_of[u.path] for u in units}
+    # Graphviz lays out deeply nested clusters slowly (250 Values in 125 nested boxes took
+    # 44 s): boxes deeper than ``MAX_NESTING`` are drawn as part of their ancestor there.
+    flatten = clusters.tops(parent_of, MAX_NESTING - 1)
+    cluster_of = {
+        u: path if path is None else flatten.get(path, path) for u, path in cluster_of.items()
+    }
     shown = sum(u.size if isinstance(u, Summary) else 1 for u in units)
     return Plan(
         roots=[r for r in roots if r in set(units)],
@@ -139,6 +156,7 @@ def plan_drawing(
         total=len(order),
         considered=len(universe),
         omitted=len(universe) - shown,
+        capped=max_nodes is None or max_nodes > MAX_NODES,
     )
 
 
@@ -237,25 +255,31 @@ def _edges(
     return list(edges), {unit: len(sources) for unit, sources in hidden.items()}
 
 
-def _walk(roots: Sequence[Value], absorbed: dict[Value, Summary], max_nodes: int) -> list[Unit]:
-    """Units in the order a breadth-first walk from the roots towards the inputs meets them.
+def _walk(
+    roots: Sequence[Value], absorbed: dict[Value, Summary], universe: Sequence[Value]
+) -> list[Unit]:
+    """Every unit, in the order a breadth-first walk from the roots meets them.
 
     A Value leads the walk to at most ``WIDE_INPUTS`` of its inputs (the first, in operand
     order; ``SUMMARY_INPUTS`` for a summary): a sum over a hundred samples then shows a
-    few of them in full depth instead of a hundred stubs one level deep.
+    few of them in full depth instead of a hundred stubs one level deep. Units the walk
+    never meets follow, nearest the output first. The order never depends on the budget,
+    so a larger budget draws a longer prefix of the same walk: ``max_nodes`` is monotonic.
     """
     walk: dict[Unit, None] = dict.fromkeys(absorbed.get(r, r) for r in roots)
     queue = deque(walk)
-    while queue and len(walk) < max_nodes:
+    while queue:
         unit = queue.popleft()
         width = WIDE_INPUTS if isinstance(unit, Value) else SUMMARY_INPUTS
         for source in dict.fromkeys(source for source, _, _ in _unit_inputs(unit, absorbed)):
-            if width == 0 or len(walk) == max_nodes:
+            if width == 0:
                 break
             width -= 1
             if source not in walk:
                 walk[source] = None
                 queue.append(source)
+    for node in reversed(universe):
+        walk.setdefault(absorbed.get(node, node))
     return list(walk)
 
 
@@ -264,31 +288,61 @@ def _fitting_prefix(
     keep: int,
     absorbed: dict[Value, Summary],
     inside: Collection[Value] | None,
-    budget: tuple[int, int, bool],
+    budget: tuple[int, bool],
     index: dict[Value, int],
 ) -> list[Unit]:
     """The longest prefix of ``walk`` (nearest first) that fits ``budget``, at least ``keep``.
 
-    ``budget`` is ``(max_nodes, cost limit, edge_labels)``.
+    ``budget`` is ``(max_nodes, edge_labels)``; the layout cost may be at most
+    ``COST_PER_NODE * max_nodes``. Each edge's cost is fixed by ranks estimated on the
+    first ``MAX_NODES`` units of the walk (whatever the budget), so the cost of a prefix
+    only grows with it and one pass finds the longest that fits.
     """
-    max_nodes, limit, edge_labels = budget
-    order = walk[: max(max_nodes, keep)]
-    inputs = {unit: _input_list(unit, absorbed, inside) for unit in order}
+    max_nodes, edge_labels = budget
+    limit = COST_PER_NODE * max_nodes
+    window = walk[: max(MAX_NODES, keep)]
+    position = {unit: i for i, unit in enumerate(window)}
+    inputs = {unit: _input_list(unit, absorbed, inside) for unit in window}
+    ranked = sorted(window, key=lambda u: _position(u, index))
+    rank = _ranks(ranked, inputs, position)
+    stretch = 2 if edge_labels else 1
+    added = [0] * len(window)  # cost that becomes due when unit i joins the prefix
+    for unit, i in position.items():
+        added[i] += 1 + (2 if isinstance(unit, Value) and unit.op else 0)
+        for source, _ in inputs[unit]:
+            j = position.get(source)
+            if j is None:
+                continue
+            virtual = max(0, abs(rank[unit] - rank[source]) - 2)
+            added[max(i, j)] += 1 + stretch * (virtual + edge_labels)
+    cost, count = 0, 0
+    for i in range(min(len(window), max(max_nodes, keep))):
+        cost += added[i]
+        if cost > limit and i >= keep:
+            break
+        count = i + 1
+    return window[:count]
 
-    def cost(count: int) -> int:
-        prefix = sorted(order[:count], key=lambda u: _position(u, index))
-        kept = set(prefix)
-        edges = [(s, u, i) for u in prefix for s, i in inputs[u] if s in kept]
-        return layout_cost(prefix, edges, edge_labels)
 
-    low, high = min(keep, len(order)), len(order)
-    while low < high:  # the largest prefix whose cost fits (cost grows with the prefix)
-        middle = (low + high + 1) // 2
-        if cost(middle) <= limit:
-            low = middle
-        else:
-            high = middle - 1
-    return order[:low]
+def _ranks(
+    units: list[Unit],
+    inputs: dict[Unit, list[tuple[Unit, int | None]]],
+    position: dict[Unit, int],
+) -> dict[Unit, int]:
+    """Ranks as ``dot`` assigns them: interior units by longest path from their inputs
+    (op nodes between count one more), leaves pulled next to their first consumer."""
+    rank: dict[Unit, int] = {}
+    for unit in units:
+        ranked = [rank[s] for s, _ in inputs[unit] if s in rank and s in position]
+        rank[unit] = max(ranked) + 2 if ranked else 0
+    nearest: dict[Unit, int] = {}
+    for unit in units:
+        for source, _ in inputs[unit]:
+            if source in position and not inputs[source]:
+                nearest[source] = min(nearest.get(source, rank[unit]), rank[unit])
+    for leaf, first in nearest.items():
+        rank[leaf] = first - 2
+    return rank
 
 
 def _input_list(
