@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, cast
 
 import autograd_engine.ops  # noqa: F401  (the table is complete before fusing from it)
 from autograd_engine.errors import AnomalyError
@@ -118,7 +118,7 @@ class _Fused:
         name = "affine" if act is None else f"affine_{act.name}"
         domain = act.domain if act is not None else ("real",)
         public = defop(name, forward, rule, arity=0, domain=domain, layout="neuron", activation=act)
-        self.spec: OpSpec = public.spec  # type: ignore[attr-defined]
+        self.spec: OpSpec = public.spec
         self.rule: Rule = rule
         self.op = name
         register_shared(rule, self.accumulate)
@@ -195,8 +195,9 @@ def affine(
     >>> w1.grad, w2.grad, b.grad, x[0].grad
     (3.0, 4.0, 1.0, 2.0)
     """
-    ps = params if type(params) is tuple else tuple(params)
-    xs = inputs if type(inputs) is tuple else tuple(inputs)
+    # Typed as Values for the fast path, which value_data and _check_params verify.
+    ps = cast(Group, params if type(params) is tuple else tuple(params))
+    xs = cast(Group, inputs if type(inputs) is tuple else tuple(inputs))
     if len(ps) != len(xs) + 1:
         raise ValueError(
             f"affine: {len(ps)} params for {len(xs)} inputs; give n weights and a bias for n inputs"
@@ -240,7 +241,7 @@ def _check_pre_activation(node: Value) -> None:
 
 def affine_layer(
     rows: Iterable[tuple[Value, ...]], inputs: Iterable[Value], activation: str | None = "linear"
-) -> list[Scalar]:
+) -> list[Value]:
     """``[affine(row, inputs, activation) for row in rows]``, in one call: a layer.
 
     Each row holds one neuron's weights and bias. The nodes are the very nodes that list
@@ -272,5 +273,5 @@ def affine_layer(
         # The activation's traced forward over the layer: relu without a call per neuron.
         outputs = fused.layer(totals)
     except (TypeError, ArithmeticError, ValueError):
-        return [affine(row, shared, activation) for row in heads]
-    return make_nodes(outputs, heads, fused.rule, fused.op, shared)
+        return [cast(Value, affine(row, shared, activation)) for row in heads]
+    return list(make_nodes(outputs, heads, fused.rule, fused.op, shared))

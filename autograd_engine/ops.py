@@ -19,10 +19,11 @@ import math
 from collections.abc import Iterable
 from functools import reduce
 from operator import add, mul, sub
-from typing import Any
+from typing import Any, cast
 
 from autograd_engine.opspec import (
     OPS,
+    OpFunction,
     Scalar,
     as_operand,
     binary,
@@ -60,7 +61,7 @@ def _power(a: float, b: float) -> float:
         raise ZeroDivisionError("zero cannot be raised to a negative power")
     if a < 0 and not float(b).is_integer():
         raise ValueError("a negative base needs an integer exponent")
-    return a**b
+    return float(a**b)
 
 
 def _log(x: float) -> float:
@@ -90,12 +91,14 @@ def _softplus(x: float) -> float:
 
 def _sum(*values: float) -> float:
     # Left to right, as the chain x1 + x2 + ... adds: the same bits, inf and nan included.
-    return reduce(add, values)
+    total: float = reduce(add, values)
+    return total
 
 
 def _dot(*values: float) -> float:
     half = len(values) // 2
-    return reduce(add, map(mul, values[:half], values[half:]))
+    total: float = reduce(add, map(mul, values[:half], values[half:]))
+    return total
 
 
 # ---------------------------------------------------------------------------------------
@@ -257,6 +260,8 @@ softplus = defop("softplus", _softplus, lambda g, out, x: (g * sigmoid(x),),
     1000.0
     """)
 
+cos: OpFunction  # defined below; sin's rule calls it
+
 sin = defop("sin", math.sin, lambda g, out, x: (g * cos(x),), doc="""Sine.
 
     >>> sin(0.0)
@@ -294,10 +299,10 @@ def sum(values: Iterable[Scalar]) -> Scalar:
     if not items:
         return 0.0
     try:  # fast path: all Values (the normal case inside a model)
-        data = reduce(add, map(value_data, items))
+        data: float = reduce(add, map(value_data, items))
     except TypeError:
         return _sum_op(*items)  # numbers among them (wrapped or summed), or refused
-    return make_node(data, tuple(items), _sum_rule, "sum")
+    return make_node(data, cast("tuple[Value, ...]", tuple(items)), _sum_rule, "sum")
 
 
 def dot(weights: Iterable[Scalar], inputs: Iterable[Scalar]) -> Scalar:
@@ -322,10 +327,10 @@ def dot(weights: Iterable[Scalar], inputs: Iterable[Scalar]) -> Scalar:
         return 0.0
     parents = (*ws, *xs)
     try:  # fast path: all Values (the normal case inside a model)
-        data = reduce(add, map(mul, map(value_data, ws), map(value_data, xs)))
+        data: float = reduce(add, map(mul, map(value_data, ws), map(value_data, xs)))
     except TypeError:
-        return _dot_op(*parents)  # numbers among them (wrapped or multiplied), or refused
-    return make_node(data, parents, _dot_rule, "dot")
+        return cast(Scalar, _dot_op(*parents))  # numbers among them, or refused
+    return make_node(data, cast("tuple[Value, ...]", parents), _dot_rule, "dot")
 
 
 # ---------------------------------------------------------------------------------------
@@ -340,7 +345,7 @@ def _pow(self: Value, exponent: object) -> Value:
     try:
         n = to_float(exponent)
     except TypeError:
-        return NotImplemented
+        return NotImplemented  # type: ignore[no-any-return]
     # OpSpec.__call__ without its keyword handling (4x slower): x**2 is in every loss.
     spec, params = OPS["**n"], (n,)
     try:

@@ -14,7 +14,7 @@ import inspect
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, cast, overload
 
 from autograd_engine.sweep import register_op
 from autograd_engine.trace import Sym, call
@@ -22,6 +22,17 @@ from autograd_engine.value import Rule, Value, constant, make_node, operands, to
 
 Number = float | int
 Scalar = Number | Value
+
+
+class OpFunction(Protocol):
+    """What ``defop`` returns: numbers in give a float, any Value in gives a Value node."""
+
+    spec: OpSpec
+
+    @overload
+    def __call__(self, *inputs: Number, **params: float) -> float: ...  # type: ignore[overload-overlap]
+    @overload
+    def __call__(self, *inputs: Scalar, **params: float) -> Value: ...
 
 
 @dataclass(frozen=True, eq=False)
@@ -90,9 +101,9 @@ class OpSpec:
         if not params:
             return self.rule
         key = (self.name, params)
-        bound = _BOUND.get(key)
-        if bound is not None:
-            return bound
+        shared = _BOUND.get(key)
+        if shared is not None:
+            return shared
         rule = self.rule
 
         def bound(g: Any, out: Any, *inputs: Any) -> Any:
@@ -124,7 +135,7 @@ class OpSpec:
 
     def __call__(self, *inputs: Scalar, **params: float) -> Scalar:
         """Apply the op: floats in give a float out, any Value in gives a Value node."""
-        if any(type(x) is Sym for x in inputs):  # traced inside another op's rule
+        if any(isinstance(x, Sym) for x in inputs):  # traced inside another op's rule
             return call(self.forward, [*inputs, *params.values()])  # type: ignore[return-value]
         if self.arity and len(inputs) > self.arity and self.params:
             # Parameters may follow the inputs positionally: leaky_relu(x, 0.1).
@@ -132,7 +143,10 @@ class OpSpec:
             if len(extra) > len(self.params):
                 count = self.arity + len(extra)
                 raise TypeError(f"{self.name} takes {self.arity} input(s), got {count}")
-            params = {**dict(zip(self.params, extra, strict=False)), **params}
+            params = {
+                **dict(zip(self.params, cast(tuple[float, ...], extra), strict=False)),
+                **params,
+            }
         if self.arity and len(inputs) != self.arity:
             raise TypeError(f"{self.name} takes {self.arity} input(s), got {len(inputs)}")
         unknown = set(params) - set(self.params)
@@ -174,7 +188,7 @@ def defop(
     inline: bool = False,
     activation: OpSpec | None = None,
     doc: str = "",
-) -> Callable[..., Any]:
+) -> OpFunction:
     """Register an op and return its public function (floats or Values in).
 
     A unary op with a ``doc`` also becomes a ``Value`` method (``x.tanh()``), and its
@@ -215,7 +229,7 @@ def defop(
         caller.setdefault("__test__", {})[name] = function
         if arity == 1:
             setattr(Value, name, unary_method(spec) if not spec.params else function)
-    return function
+    return cast(OpFunction, function)
 
 
 def _signature(spec: OpSpec) -> inspect.Signature:
@@ -287,7 +301,7 @@ def binary(spec: OpSpec, name: str = "") -> tuple[Callable[..., Any], Callable[.
             try:
                 other = constant(other)  # type: ignore[arg-type]
             except TypeError:
-                return NotImplemented
+                return NotImplemented  # type: ignore[no-any-return]
         try:
             data = forward(self._data, other._data)
         except (ArithmeticError, ValueError) as exc:
@@ -298,7 +312,7 @@ def binary(spec: OpSpec, name: str = "") -> tuple[Callable[..., Any], Callable[.
         try:  # ``2 * x``: a number on the left (a Value there would have done the op)
             operand = constant(other)  # type: ignore[arg-type]
         except TypeError:
-            return NotImplemented
+            return NotImplemented  # type: ignore[no-any-return]
         try:
             data = forward(operand._data, self._data)
         except (ArithmeticError, ValueError) as exc:
