@@ -225,6 +225,7 @@ def draw_graph(
     grads: Mapping[Value, float] | None = None,
     format: str = "svg",
     size: float | tuple[float, float] | str | None = DEFAULT_SIZE,
+    expand_neurons: bool | None = None,
 ) -> Graph:
     """Draw the computation graph of one root or several.
 
@@ -251,6 +252,11 @@ def draw_graph(
         size: the largest picture in inches, as Graphviz's ``size``: a width (the default
             fits a 960-pixel column), a ``(width, height)`` pair, ``"W,H"``, or ``None``
             for the natural size. Larger drawings are scaled down to it.
+        expand_neurons: draw each fused neuron (``affine``, one node) as the lecture
+            does: its products ``w·x``, their sum and the activation, each with data and
+            grad computed from the fused node. ``None`` (the default) expands them when
+            the drawing stays small (``dot_builder.EXPAND_LIMIT`` records); ``True`` or
+            ``False`` forces either.
 
     >>> from autograd_engine import Value
     >>> x = Value(3.0, label="x")
@@ -282,6 +288,7 @@ def draw_graph(
         grads=grads,
         title=title,
         size=checks.size(size),
+        expand=None if expand_neurons is None else checks.flag(expand_neurons, "expand_neurons"),
     )
     kind = checks.format_name(format, "draw_graph")
     plan = plan_drawing(
