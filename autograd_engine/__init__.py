@@ -20,7 +20,7 @@ from autograd_engine.errors import AnomalyError, GradCheckError
 from autograd_engine.files import write_atomically
 from autograd_engine.gradcheck import GradCheckReport, check_grad
 from autograd_engine.graph import edges, reachable, topological_order
-from autograd_engine.modes import detect_anomaly, is_grad_enabled, no_grad, scope
+from autograd_engine.modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad, scope
 from autograd_engine.neuron import AFFINE_ACTIVATIONS, affine, affine_layer
 from autograd_engine.ops import (
     abs as abs,  # re-exported on purpose; see the module docstring
@@ -71,6 +71,7 @@ __all__ = [
     "draw_dot",
     "draw_graph",
     "edges",
+    "enable_grad",
     "exp",
     "focus",
     "grad",

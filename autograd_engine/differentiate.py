@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from autograd_engine.graph import topological_order
+from autograd_engine.modes import enable_grad
 from autograd_engine.sweep import _backward_error
 from autograd_engine.value import Value, constant, to_float
 
@@ -29,6 +30,9 @@ def grad(
         output: the Value to differentiate.
         inputs: one Value or a sequence of them; inputs the output does not depend on get 0.
         create_graph: return Values that carry their own graph, for higher derivatives.
+            Honoured inside ``no_grad()`` too, as PyTorch does: asking for a graph of the
+            derivative is explicit, so the derivative's graph is recorded whatever the
+            mode (the rest of the ``no_grad`` block still records nothing).
         grad_output: the seed, d(loss)/d(output) when ``output`` feeds a larger loss.
 
     Returns:
@@ -51,7 +55,11 @@ def grad(
     for item in wanted:
         if not isinstance(item, Value):
             raise TypeError(f"grad: inputs must be Values, got {type(item).__name__}")
-    sums = _sweep(output, to_float(grad_output), create_graph)
+    if create_graph:
+        with enable_grad():
+            sums = _sweep(output, to_float(grad_output), create_graph)
+    else:
+        sums = _sweep(output, to_float(grad_output), create_graph)
     zero: Any = 0.0
     results = [sums.get(item, zero) for item in wanted]
     if create_graph:

@@ -13,11 +13,23 @@ from typing import NamedTuple
 
 
 class Mode(NamedTuple):
-    """The switches in force; ``None`` in the ContextVar stands for ``Mode()``."""
+    """The switches in force; ``None`` in the ContextVar stands for ``Mode()``.
+
+    ``outer`` is the mode to restore when the innermost switch exits (``None`` at the top).
+    Keeping it in the mode itself, rather than in the switch object, makes every switch
+    re-entrant and shareable between threads: a ``no_grad()`` object holds no state, and
+    each thread or task unwinds its own chain.
+    """
 
     grad_enabled: bool = True
     scope: str | None = None
     anomaly: bool = False
+    outer: Mode | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"Mode(grad_enabled={self.grad_enabled}, scope={self.scope!r}, anomaly={self.anomaly})"
+        )
 
 
 _DEFAULT = Mode()
@@ -33,50 +45,115 @@ def current_mode() -> Mode:
     return _MODE.get() or _DEFAULT
 
 
+def _enter(key: object, changes: dict[str, object]) -> None:
+    """Put ``changes`` in force on top of the current mode, remembering it as ``outer``."""
+    mode = _MODE.get()
+    entry = _ENTERED.get((id(mode), key))
+    if entry is not None and entry[0] is mode:
+        _MODE.set(entry[1])
+        return
+    inner = (mode or _DEFAULT)._replace(outer=mode, **changes)
+    _remember(mode, key, inner)
+    _MODE.set(inner)
+
+
+def _remember(mode: Mode | None, key: object, inner: Mode) -> None:
+    # Keyed by the outer mode's identity (its hash would walk the whole chain); the entry
+    # keeps that mode alive, so its id cannot be reused while cached.
+    if len(_ENTERED) >= _ENTERED_LIMIT:
+        _ENTERED.clear()
+    _ENTERED[(id(mode), key)] = (mode, inner)
+
+
+# The mode each (outer mode, switch) pair enters, built once: nn enters a scope per layer
+# per sample, and building the mode anew was most of what entering cost.
+_ENTERED: dict[tuple[int, object], tuple[Mode | None, Mode]] = {}
+_ENTERED_LIMIT = 4096
+
+
+def _leave() -> None:
+    """Restore the mode that was in force before the innermost switch was entered."""
+    mode = _MODE.get()
+    if mode is None:
+        raise RuntimeError("a mode switch (no_grad, scope, ...) exited more often than entered")
+    _MODE.set(mode.outer)
+
+
 class _Switch:
     """Set some fields of the mode on entry, restore the previous mode on exit.
 
-    A plain class rather than ``@contextmanager``: ``nn`` layers enter a scope on every
-    call, and a generator-based context manager costs several times more per entry.
+    Stateless, so one object can be entered again while in force (nested) and from many
+    threads at once: what to restore travels in ``Mode.outer``. A plain class rather than
+    ``@contextmanager``: ``nn`` layers enter a scope on every call, and a generator-based
+    context manager costs several times more per entry.
     """
 
-    __slots__ = ("_changes", "_token")
+    __slots__ = ("_changes", "_key")
 
     def __init__(self, **changes: object) -> None:
         self._changes = changes
+        self._key = tuple(sorted(changes.items()))
 
     def __enter__(self) -> None:
-        new = (_MODE.get() or _DEFAULT)._replace(**self._changes)
-        self._token = _MODE.set(None if new == _DEFAULT else new)
+        _enter(self._key, self._changes)
 
     def __exit__(self, *exc: object) -> None:
-        _MODE.reset(self._token)
+        mode = _MODE.get()
+        if mode is None:
+            _leave()  # raises: exited more often than entered
+        _MODE.set(mode.outer)  # type: ignore[union-attr]
+
+
+_NO_GRAD = (("grad_enabled", False),)
+_ENABLE_GRAD = (("grad_enabled", True),)
 
 
 class no_grad(contextlib.ContextDecorator):
     """Inside this block (or decorated function) ops build plain leaves: no parents, no rule.
 
     Use it for evaluation and for parameter updates, where no gradient is wanted. Each
-    thread has its own setting.
+    thread has its own setting, and one object may be entered again while in force, or
+    from several threads at once (it holds no state).
 
     >>> from autograd_engine import Value
     >>> x = Value(3.0)
-    >>> with no_grad():
-    ...     y = x * x
-    >>> y.parents, y.data
-    ((), 9.0)
+    >>> ng = no_grad()
+    >>> with ng:
+    ...     with ng:
+    ...         y = x * x
+    ...     inner = is_grad_enabled()
+    >>> y.parents, y.data, inner, is_grad_enabled()
+    ((), 9.0, False, True)
     """
 
-    def _recreate_cm(self) -> no_grad:
-        # A decorated function may run in several threads at once: one instance per call.
-        return no_grad()
-
     def __enter__(self) -> None:
-        self._switch = _Switch(grad_enabled=False)
-        self._switch.__enter__()
+        _enter(_NO_GRAD, {"grad_enabled": False})
 
     def __exit__(self, *exc: object) -> None:
-        self._switch.__exit__(*exc)
+        mode = _MODE.get()
+        if mode is None:
+            _leave()  # raises: exited more often than entered
+        _MODE.set(mode.outer)  # type: ignore[union-attr]
+
+
+class enable_grad(contextlib.ContextDecorator):
+    """Record graphs again inside a ``no_grad`` block (or decorated function).
+
+    >>> from autograd_engine import Value
+    >>> with no_grad(), enable_grad():
+    ...     y = Value(2.0) * 3
+    >>> y.op
+    '*'
+    """
+
+    def __enter__(self) -> None:
+        _enter(_ENABLE_GRAD, {"grad_enabled": True})
+
+    def __exit__(self, *exc: object) -> None:
+        mode = _MODE.get()
+        if mode is None:
+            _leave()  # raises: exited more often than entered
+        _MODE.set(mode.outer)  # type: ignore[union-attr]
 
 
 def is_grad_enabled() -> bool:
@@ -114,24 +191,19 @@ class _Scope(_Switch):
         self._name = name
 
     def __enter__(self) -> None:
-        mode = _MODE.get() or _DEFAULT
-        key = (mode, self._name)
-        inner = _SCOPED.get(key)
-        if inner is None:
-            outer, name = mode.scope, self._name
-            # Modules pass their full path; only bare names are joined onto the outer scope.
-            if outer and not name.startswith(outer + "."):
-                name = f"{outer}.{name}"
-            inner = mode._replace(scope=name)
-            if len(_SCOPED) < _SCOPED_LIMIT:
-                _SCOPED[key] = inner
-        self._token = _MODE.set(inner)
-
-
-# The mode each (mode, scope name) pair enters, built once: nn enters a scope per layer
-# per sample, and building the mode anew was most of what entering cost.
-_SCOPED: dict[tuple[Mode, str], Mode] = {}
-_SCOPED_LIMIT = 4096
+        mode = _MODE.get()
+        entry = _ENTERED.get((id(mode), self._name))
+        if entry is not None and entry[0] is mode:
+            _MODE.set(entry[1])
+            return
+        base = mode or _DEFAULT
+        outer, name = base.scope, self._name
+        # Modules pass their full path; only bare names are joined onto the outer scope.
+        if outer and not name.startswith(outer + "."):
+            name = f"{outer}.{name}"
+        inner = base._replace(scope=name, outer=mode)
+        _remember(mode, self._name, inner)
+        _MODE.set(inner)
 
 
 def detect_anomaly() -> _Switch:

@@ -64,3 +64,19 @@ def test_gradients_still_accumulate_through_the_properties() -> None:
     x.grad += 1
     assert x.grad == 7.0 and type(x.grad) is float
     assert not math.isnan(x.data)
+
+
+# -- item 1: grad(create_graph=True) inside no_grad() records the derivative's graph -----
+
+
+def test_create_graph_is_honoured_inside_no_grad() -> None:
+    from autograd_engine import grad, no_grad
+
+    x = Value(0.7)
+    y = x.sin()
+    with no_grad():
+        d1 = grad(y, x, create_graph=True)
+        plain = x * 2  # the rest of the block still records nothing
+    assert d1.data == pytest.approx(math.cos(0.7), abs=1e-15)
+    assert grad(d1, x) == pytest.approx(-math.sin(0.7), abs=1e-15)  # PyTorch: -0.644
+    assert plain.parents == ()

@@ -7,7 +7,16 @@ import threading
 
 import pytest
 
-from autograd_engine import AnomalyError, Value, detect_anomaly, is_grad_enabled, no_grad, scope
+from autograd_engine import (
+    AnomalyError,
+    Value,
+    detect_anomaly,
+    enable_grad,
+    is_grad_enabled,
+    no_grad,
+    scope,
+)
+from autograd_engine.modes import Mode, current_mode
 
 
 class TestNoGrad:
@@ -106,3 +115,76 @@ class TestDetectAnomaly:
 
     def test_without_the_context_nothing_is_checked(self) -> None:
         assert (Value(1e308) * 10).data == math.inf
+
+
+class TestSharedSwitchObjects:
+    """Issue 14 item 14: one switch object, nested or shared between threads."""
+
+    @pytest.mark.parametrize("make", [no_grad, lambda: scope("s"), detect_anomaly])
+    def test_one_object_nested_unwinds_to_the_start(self, make) -> None:
+        switch = make()
+        with switch:
+            inside = current_mode()
+            with switch, switch:
+                pass
+            assert current_mode() == inside
+        assert current_mode() == Mode()
+        assert is_grad_enabled()
+
+    def test_nested_no_grad_object_records_nothing_inside_and_again_after(self) -> None:
+        ng = no_grad()
+        with ng:
+            with ng:
+                assert not is_grad_enabled()
+            assert not is_grad_enabled()
+        assert (Value(1.0) * 2).parents != ()
+
+    def test_many_threads_share_one_object_and_each_sees_its_own_setting(self) -> None:
+        ng = no_grad()
+        named = scope("shared")
+        count = 16
+        barrier = threading.Barrier(count)
+        errors: list[BaseException] = []
+        seen: dict[int, list[object]] = {}
+
+        def worker(index: int) -> None:
+            try:
+                record = seen.setdefault(index, [])
+                barrier.wait(timeout=20)
+                for _ in range(50):
+                    if index % 2:  # odd threads: inside the shared no_grad, nested once
+                        with ng:
+                            with ng:
+                                record.append(is_grad_enabled())
+                            record.append(bool((Value(1.0) * 2).parents))
+                    else:  # even threads: inside the shared scope, grad on
+                        with named:
+                            record.append((Value(1.0) * 2).scope)
+                            record.append(is_grad_enabled())
+                    record.append(current_mode() == Mode())
+            except BaseException as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        for index, record in seen.items():
+            expected = [False, False, True] if index % 2 else ["shared", True, True]
+            assert record == expected * 50, index
+        assert is_grad_enabled() and current_mode() == Mode()
+
+    def test_exiting_more_often_than_entered_is_a_clear_error(self) -> None:
+        with pytest.raises(RuntimeError, match="exited more often than entered"):
+            no_grad().__exit__(None, None, None)
+
+
+class TestEnableGrad:
+    def test_records_inside_no_grad(self) -> None:
+        with no_grad():
+            with enable_grad():
+                y = Value(2.0) * 3
+            z = Value(2.0) * 3
+        assert y.op == "*" and z.op == ""
