@@ -263,7 +263,7 @@ def draw_graph(
     >>> y = x * x
     >>> y.backward()
     >>> graph = draw_graph(y, edge_labels=True)
-    >>> print(graph.source.splitlines()[4])
+    >>> print(graph.source.splitlines()[6])
     \tv0 [fillcolor="#a5d8ff" label="{ x | data 3.0000 | grad 6.0000 }" shape=record]
     >>> [line.split("[")[1] for line in graph.source.splitlines() if "v0 ->" in line][0]
     'label="local 3.0000\\\\ngrad += 1.0000 × 3.0000 = 3.0000"]'

@@ -175,6 +175,12 @@ class _Writer:
         children: dict[str | None, list[str]] = {}
         for path in sorted(self.plan.cluster_parent, key=self._cluster_keys(members).get):
             children.setdefault(self.plan.cluster_parent[path], []).append(path)
+        # Graphviz lays a left-to-right graph out top to bottom and turns it, which puts
+        # the first node of a rank at the bottom: declared in reverse, w[0], x0 and
+        # neuron 0 come out on top, in reading order.
+        flip = self.options.rankdir in ("LR", "RL")
+        if flip:
+            children = {path: paths[::-1] for path, paths in children.items()}
         lines: list[str] = []
         number = 0
         # Clusters first, each with its nodes and nested clusters: an explicit stack keeps
@@ -190,18 +196,20 @@ class _Writer:
             lines.append(f"{indent}subgraph cluster_{number} {{\n")
             number += 1
             lines.append(f"{indent}\t{attributes(_cluster_attr(path))}\n")
-            for unit in members.get(path, []):
-                lines.extend(indent + "\t" + line for line in self.nodes(unit))
+            lines.extend(indent + "\t" + line for line in self._node_lines(members, path, flip))
             stack.append(f"{indent}}}\n")
             stack.extend((p, level + 1) for p in reversed(children.get(path, [])))
-        for unit in members.get(None, []):
-            lines.extend("\t" + line for line in self.nodes(unit))
+        lines.extend("\t" + line for line in self._node_lines(members, None, flip))
         if self.options.legend:
             roles = [r for r in labels.ROLE_COLOURS if r in self.roles_used]
             legend = labels.legend_label(roles, bool(self.plan.summaries))
             lines.append(f"\tlegend [label={legend} shape=plaintext style=solid]\n")
         lines.extend(self.edges())
         return lines
+
+    def _node_lines(self, members, path: str | None, flip: bool) -> list[str]:
+        units = members.get(path, [])
+        return [line for unit in (units[::-1] if flip else units) for line in self.nodes(unit)]
 
     def nodes(self, unit: Unit) -> list[str]:
         hidden = self.plan.hidden_inputs.get(unit, 0)
@@ -215,7 +223,11 @@ class _Writer:
         role = labels.role(unit, self.outputs)
         self.roles_used[role] = None
         record = labels.value_record(
-            unit, self.grad(unit), show_grad=self.options.show_grad, horizontal=self.horizontal
+            unit,
+            self.grad(unit),
+            show_grad=self.options.show_grad,
+            horizontal=self.horizontal,
+            label=self._short_label(unit),
         )
         attrs = {"fillcolor": labels.ROLE_COLOURS[role], "label": record, "shape": "record"}
         if role == "output":
@@ -231,15 +243,28 @@ class _Writer:
             op_attrs = {"fillcolor": labels.OP_COLOUR, "label": op, "shape": "ellipse"}
             op_attrs.update(fontsize="9", height="0.25", margin="0.03,0.01", width="0.3")
             if hidden:  # some inputs are left out of the picture: say how many
-                op_attrs.update(label=rf"{op}\n+{hidden} not drawn", style="filled,dashed")
+                # "+1 not drawn" under a "+" read as "++1": spell the count out instead.
+                more = f"{hidden} input{'s' if hidden > 1 else ''} not drawn"
+                op_attrs.update(label=rf"{op}\n({more})", style="filled,dashed")
             if unit in self.highlight:
                 op_attrs.update(color=labels.HIGHLIGHT_COLOUR, penwidth="2")
             lines.append(f"{name}op [{attributes(op_attrs)}]\n")
         return lines
 
+    def _short_label(self, unit: Value) -> str:
+        """A label without its cluster's path, which the box around it already shows
+        (``w[1]`` inside ``layers.0.neurons.3``)."""
+        path = self.plan.cluster_of.get(unit)
+        label = unit.label
+        if path and label.startswith(path + ".") and len(label) > len(path) + 1:
+            return label[len(path) + 1 :]
+        return label
+
     def _chain_nodes(self, name: str, chain: Expansion) -> list[str]:
         """Records and op nodes of the products and the sum of an expanded neuron."""
         parts = [(f"{name}p{i}", part) for i, part in enumerate(chain.products)]
+        if self.options.rankdir in ("LR", "RL"):
+            parts.reverse()  # as ``body`` does: the first product on top
         if chain.total is not None:
             parts.append((f"{name}s", chain.total))
         lines = []

@@ -75,7 +75,7 @@ def expand(node: Value, grad: float) -> Expansion | None:
     products = []
     for i, (w, x) in enumerate(zip(weights, inputs, strict=True)):
         total += w.data * x.data  # left to right from the bias, as the fused node sums
-        products.append((f"{_short(x, f'x{i + 1}')}·{_short(w, f'w{i + 1}')}", w.data * x.data))
+        products.append((f"{_short(x, f'x[{i}]')}·{_short(w, f'w[{i}]')}", w.data * x.data))
     linear = fused.output("u").strip() == "u"
     slope = _evaluate(fused.slope("1.0", "out"), node.data)
     upstream = grad * slope
