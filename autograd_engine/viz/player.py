@@ -199,7 +199,7 @@ button { font: inherit; padding: 2px 10px; }
 <button id="back" title="previous step">&#x25C0;</button>
 <button id="play" title="play / pause">&#x25B6; play</button>
 <button id="next" title="next step">&#x25B6;</button>
-<button id="last" title="last step">&#x25B6;&#x2759;&#x2759;</button>
+<button id="last" title="last step">&#x25B6;&#x2759;</button>
 <input id="scrub" type="range" min="0" value="0">
 <span id="counter"></span>
 </div>
