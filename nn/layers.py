@@ -91,6 +91,8 @@ class Neuron(Module):
     Neuron(3, linear)
     """
 
+    _params: tuple[Value, ...]  # (*w, b), kept by __setattr__
+
     def __init__(
         self,
         nin: int,
@@ -135,7 +137,7 @@ class Neuron(Module):
         xs = tuple(as_values(x))
         if self._fused is not None:
             return affine(self._params, xs, self._fused)  # type: ignore[return-value]
-        return self._activation(affine(self._params, xs))
+        return self._activation(affine(self._params, xs))  # type: ignore[arg-type]
 
     def parameters(self) -> list[Value]:
         """``[w..., b]``, as in micrograd.
@@ -196,17 +198,18 @@ class Layer(Module):
         fused = neurons[0]._fused
         rows = [n._params for n in neurons if n._fused == fused]
         if fused is not None and len(rows) == len(neurons):
-            return affine_layer(rows, xs, fused)  # type: ignore[return-value]
+            return affine_layer(rows, xs, fused)
         shared = tuple(xs)
+        # affine of Values is a Value (its type says Scalar: numbers give a float).
         return [  # mixed or unfused activations (a neuron swapped in by hand)
-            affine(n._params, shared, n._fused)
+            affine(n._params, shared, n._fused)  # type: ignore[misc]
             if n._fused is not None
-            else n._activation(affine(n._params, shared))
+            else n._activation(affine(n._params, shared))  # type: ignore[arg-type]
             for n in neurons
         ]
 
     def __call__(self, x: Any) -> Value | list[Value]:
-        outputs = super().__call__(x)
+        outputs: list[Value] = super().__call__(x)
         return outputs[0] if len(outputs) == 1 else outputs
 
     def parameters(self) -> list[Value]:

@@ -41,7 +41,7 @@ def _number(x: Any) -> float:
     return x.data if isinstance(x, Value) else float(x)
 
 
-def _mean(terms: list[Any], name: str = "") -> Any:
+def _mean(terms: list[Any], name: str = "") -> Scalar:
     """The mean of the terms, labelled ``name`` so that drawings say which loss it is."""
     return _labelled(ag.sum(terms) * (1.0 / len(terms)), name)
 

@@ -104,7 +104,7 @@ def _graph_attr(plan: Plan, options: DotOptions) -> dict[str, str]:
         "fontname": labels.FONT,
         "fontsize": "11",
         "nodesep": "0.2",
-        "rankdir": options.rankdir,
+        "rankdir": str(options.rankdir),  # chosen by now (see build_dot)
         "ranksep": "0.3",
     }
     if options.size is not None:
@@ -173,7 +173,8 @@ class _Writer:
         for unit in self.plan.units:
             members.setdefault(self.plan.cluster_of[unit], []).append(unit)
         children: dict[str | None, list[str]] = {}
-        for path in sorted(self.plan.cluster_parent, key=self._cluster_keys(members).get):
+        keys = self._cluster_keys(members)
+        for path in sorted(self.plan.cluster_parent, key=keys.__getitem__):
             children.setdefault(self.plan.cluster_parent[path], []).append(path)
         # Graphviz lays a left-to-right graph out top to bottom and turns it, which puts
         # the first node of a rank at the bottom: declared in reverse, w[0], x0 and
@@ -332,7 +333,7 @@ class _Writer:
                     attrs["label"] = labels.edge_text(
                         local, upstream, show_grad=self.options.show_grad
                     )
-            elif operand is not None and self._labelled(target):
+            elif operand is not None and isinstance(target, Value) and self._labelled(target):
                 local = self.local(target)
                 value = None if local is None else local[operand]
                 attrs["label"] = labels.edge_text(
