@@ -13,6 +13,7 @@ torch, NumPy) are imported only by the functions that use them.
 (5, 105)
 """
 
+from autograd_engine import __version__ as __version__  # one version for both packages
 from nn.activations import ACTIVATIONS
 from nn.data import (
     batches,

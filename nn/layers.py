@@ -90,6 +90,8 @@ class Neuron(Module):
     Neuron(3, linear)
     """
 
+    _params: tuple[Value, ...]  # (*w, b), kept by __setattr__
+
     def __init__(
         self,
         nin: int,
@@ -152,12 +154,12 @@ def neurons_forward(neurons: Sequence[Neuron], xs: Sequence[Value]) -> list[Valu
     fused = neurons[0]._fused
     rows = [n._params for n in neurons if n._fused == fused]
     if fused is not None and len(rows) == len(neurons):
-        return affine_layer(rows, xs, fused)  # type: ignore[return-value]
+        return affine_layer(rows, xs, fused)
     shared = tuple(xs)
     return [  # mixed or unfused activations: act(affine) per neuron
         affine(n._params, shared, n._fused)  # type: ignore[misc]
         if n._fused is not None
-        else n._activation(affine(n._params, shared))
+        else n._activation(affine(n._params, shared))  # type: ignore[arg-type]
         for n in neurons
     ]
 
@@ -204,7 +206,7 @@ class Layer(Module):
         return neurons_forward(self.neurons, as_values(x))
 
     def __call__(self, x: Any) -> Value | list[Value]:
-        outputs = super().__call__(x)
+        outputs: list[Value] = super().__call__(x)
         return outputs[0] if len(outputs) == 1 else outputs
 
     @property

@@ -41,7 +41,7 @@ def _number(x: Any) -> float:
     return x.data if isinstance(x, Value) else float(x)
 
 
-def _mean(terms: list[Any]) -> Any:
+def _mean(terms: list[Any]) -> Scalar:
     return ag.sum(terms) * (1.0 / len(terms))
 
 

@@ -13,7 +13,7 @@ from autograd_engine import Value
 from nn.losses import l2_penalty
 from nn.optim import Optimizer, clip_grad_norm
 
-LossFunction = Callable[[Any, Any], Value]
+LossFunction = Callable[[Any, Any], Value | float]
 
 
 def build_loss(
@@ -38,6 +38,12 @@ def build_loss(
     total = loss(outputs, targets)
     if l2:
         total = total + l2_penalty(parameters, l2)
+    if not isinstance(total, Value):
+        raise TypeError(
+            f"the loss gave a {type(total).__name__} ({total!r}), not a Value: there is "
+            "nothing to call backward() on; the model's outputs must be Values (an nn "
+            "module's are), and the loss must be built from engine ops"
+        )
     return total, outputs
 
 

@@ -215,7 +215,7 @@ def draw_graph(
     *,
     rankdir: str | None = None,
     show_grad: bool = True,
-    edge_labels: bool = False,
+    edge_labels: bool | Collection[Value] = False,
     max_nodes: int | None = DEFAULT_MAX_NODES,
     legend: bool = False,
     focus: Value | None = None,
@@ -235,7 +235,8 @@ def draw_graph(
             column (a long chain), then top to bottom.
         show_grad: show each Value's ``grad`` field.
         edge_labels: label each edge with its local derivative d(out)/d(input) and the
-            contribution ``out.grad * local`` it passed back.
+            contribution ``out.grad * local`` it passed back; a collection of Values
+            labels only the edges into those.
         max_nodes: the most units drawn (a Value with its op node, or a collapsed
             cluster); it also bounds Graphviz's work, where long edges count like nodes.
             Above it clusters collapse, then only the part nearest the roots is kept, and

@@ -96,7 +96,7 @@ def _graph_attr(plan: Plan, options: DotOptions) -> dict[str, str]:
         "fontname": labels.FONT,
         "fontsize": "11",
         "nodesep": "0.2",
-        "rankdir": options.rankdir,
+        "rankdir": str(options.rankdir),  # chosen by now (see build_dot)
         "ranksep": "0.3",
     }
     if options.size is not None:
@@ -148,7 +148,8 @@ class _Writer:
         for unit in self.plan.units:
             members.setdefault(self.plan.cluster_of[unit], []).append(unit)
         children: dict[str | None, list[str]] = {}
-        for path in sorted(self.plan.cluster_parent, key=self._cluster_keys(members).get):
+        keys = self._cluster_keys(members)
+        for path in sorted(self.plan.cluster_parent, key=keys.__getitem__):
             children.setdefault(self.plan.cluster_parent[path], []).append(path)
         lines: list[str] = []
         number = 0
@@ -214,7 +215,7 @@ class _Writer:
         for source, target, operand in self.plan.edges:
             head = self.name(target) + ("op" if isinstance(target, Value) else "")
             attrs = {}
-            if operand is not None and self._labelled(target):
+            if operand is not None and isinstance(target, Value) and self._labelled(target):
                 local = self.local(target)
                 value = None if local is None else local[operand]
                 attrs["label"] = labels.edge_text(

@@ -10,7 +10,7 @@ width from its text) and keeps left to right unless it would have to shrink much
 from __future__ import annotations
 
 from autograd_engine.value import Value
-from autograd_engine.viz.layout_budget import Plan
+from autograd_engine.viz.layout_budget import Plan, Unit
 
 COLUMN = 10.0  # inches: the default ``size``, a 960-pixel column
 LEGIBLE = 0.75  # left to right is kept while it needs shrinking to no less than this
@@ -50,7 +50,7 @@ def rankdir(plan: Plan, edge_labels: bool) -> str:
     return "LR" if shrink_lr >= LEGIBLE or shrink_lr >= shrink_tb else "TB"
 
 
-def _record_width(unit, *, across: bool) -> float:
+def _record_width(unit: Unit, *, across: bool) -> float:
     """A record's width: fields side by side (left to right) or stacked (top to bottom)."""
     if not isinstance(unit, Value):
         return CHAR * min(60, len(unit.text()))
@@ -60,12 +60,12 @@ def _record_width(unit, *, across: bool) -> float:
     return CHAR * max(label, 13) + 0.2
 
 
-def _ranks(plan: Plan) -> dict:
+def _ranks(plan: Plan) -> dict[Unit, int]:
     """Rank of each unit by longest path from its inputs (the way ``dot`` ranks)."""
-    inputs: dict = {}
+    inputs: dict[Unit, list[Unit]] = {}
     for source, target, _ in plan.edges:
         inputs.setdefault(target, []).append(source)
-    rank: dict = {}
+    rank: dict[Unit, int] = {}
     for unit in plan.units:  # topological order
         ranked = [rank[s] for s in inputs.get(unit, ()) if s in rank]
         rank[unit] = max(ranked) + 1 if ranked else 0
