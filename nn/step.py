@@ -38,6 +38,7 @@ def build_loss(
     total = loss(outputs, targets)
     if l2:
         total = total + l2_penalty(parameters, l2)
+        total.label = "loss"  # the sum of the data loss and the penalty, as drawings show
     if not isinstance(total, Value):
         raise TypeError(
             f"the loss gave a {type(total).__name__} ({total!r}), not a Value: there is "
