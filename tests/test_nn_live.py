@@ -49,7 +49,7 @@ def test_one_output_is_updated_in_place_up_to_the_last_step() -> None:
 
 
 def test_the_graph_is_laid_out_once_and_only_its_numbers_change() -> None:
-    view, output, model = trained_view()
+    view, _, model = trained_view()
     view._layout.join(timeout=60)
     first = view.html()
     for p in model.parameters():
@@ -86,5 +86,5 @@ def test_budget_is_checked() -> None:
 
 def test_updates_are_throttled_to_the_budget() -> None:
     """With a costly update the view skips steps rather than slow training down."""
-    view, output, _ = trained_view(epochs=200)
+    view, _, _ = trained_view(epochs=200)
     assert view.updates < 200
