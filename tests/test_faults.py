@@ -32,7 +32,7 @@ class _InterruptAt:
         self.at, self.count = at, 0
         self.first: int | None = None
 
-    def __call__(self, frame, event, arg):  # noqa: ANN001, ANN204
+    def __call__(self, frame, event, arg):
         if f"{os.sep}json{os.sep}" in frame.f_code.co_filename:
             return None
         if self.first is None and frame.f_code is write_atomically.__code__:
@@ -96,7 +96,7 @@ def test_save_under_timer_interrupts_at_random_moments(tmp_path) -> None:
     model.save(target)
     good = target.read_bytes()
 
-    def interrupt(signum, frame):  # noqa: ANN001, ANN202
+    def interrupt(signum, frame):
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGALRM, interrupt)
