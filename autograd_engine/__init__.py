@@ -15,6 +15,8 @@ left out of ``__all__``, so that ``from autograd_engine import *`` does not hide
 built-ins of those names.
 """
 
+__version__ = "0.1.0"  # the one place the version is written (pyproject.toml reads it)
+
 from autograd_engine.differentiate import grad
 from autograd_engine.errors import AnomalyError, GradCheckError
 from autograd_engine.files import write_atomically

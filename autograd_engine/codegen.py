@@ -122,7 +122,7 @@ def compile_graph(
     source = "def replay(leaves, starts, seed, backward):\n    " + "\n    ".join(lines)
     namespace = program.names
     exec(compile(source, "<autograd_engine.codegen>", "exec"), namespace)
-    return namespace["replay"]
+    return namespace["replay"]  # type: ignore[no-any-return]  # the function exec defined
 
 
 def _forward_lines(

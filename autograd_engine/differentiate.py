@@ -51,7 +51,7 @@ def grad(
     if not isinstance(output, Value):
         raise TypeError(f"grad: output must be a Value, got {type(output).__name__}")
     single = isinstance(inputs, Value)
-    wanted = [inputs] if single else list(inputs)  # type: ignore[list-item]
+    wanted: list[Value] = [inputs] if isinstance(inputs, Value) else list(inputs)
     for item in wanted:
         if not isinstance(item, Value):
             raise TypeError(f"grad: inputs must be Values, got {type(item).__name__}")
@@ -61,7 +61,7 @@ def grad(
     else:
         sums = _sweep(output, to_float(grad_output), create_graph)
     zero: Any = 0.0
-    results = [sums.get(item, zero) for item in wanted]
+    results: list[Any] = [sums.get(item, zero) for item in wanted]
     if create_graph:
         # A float here means the gradient does not depend on any input: a constant.
         results = [r if isinstance(r, Value) else constant(r) for r in results]
@@ -79,9 +79,9 @@ def _sweep(output: Value, seed: float, create_graph: bool) -> dict[Value, Any]:
             if not parents or g is None:
                 continue
             if create_graph:
-                local = node._rule(g, node, *parents)
+                local = node._rule(g, node, *parents)  # type: ignore[misc]  # op nodes have rules
             else:
-                local = node._rule(g, node.data, *[p.data for p in parents])
+                local = node._rule(g, node.data, *[p.data for p in parents])  # type: ignore[misc]
             for parent, contribution in zip(parents, local, strict=True):
                 previous = sums.get(parent)
                 if previous is None:

@@ -26,8 +26,8 @@ _by_seq = attrgetter("_seq")
 
 def _as_roots(roots: Value | Iterable[Value]) -> list[Value]:
     if hasattr(roots, "_parents"):
-        return [roots]  # type: ignore[list-item]
-    return list(roots)  # type: ignore[arg-type]
+        return [roots]  # type: ignore[list-item]  # a Value (duck-typed: no import cycle)
+    return list(roots)
 
 
 def reachable(roots: Value | Iterable[Value]) -> list[Value]:

@@ -52,7 +52,7 @@ def _enter(key: object, changes: dict[str, object]) -> None:
     if entry is not None and entry[0] is mode:
         _MODE.set(entry[1])
         return
-    inner = (mode or _DEFAULT)._replace(outer=mode, **changes)
+    inner = (mode or _DEFAULT)._replace(outer=mode, **changes)  # type: ignore[arg-type]
     _remember(mode, key, inner)
     _MODE.set(inner)
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from autograd_engine.ops import _sigmoid
 from autograd_engine.opspec import FusedActivation, OpSpec, Scalar, defop
@@ -158,7 +158,7 @@ def _define(activation: str, parts: _Activation) -> OpSpec:
         source=_sum_source if parts.source is not None else None,
         activation=parts.source,
     )
-    return public.spec  # type: ignore[attr-defined, no-any-return]
+    return public.spec
 
 
 _SPECS: dict[str, OpSpec] = {name: _define(name, parts) for name, parts in _ACTIVATIONS.items()}
@@ -212,22 +212,23 @@ def affine(
             f"affine: {len(ps)} params for {len(xs)} inputs; give n weights and a bias for n inputs"
         )
     function, rule, op = _fast(activation)
+    # The type: ignores below: numbers among the operands raise AttributeError, on purpose.
     try:  # fast path: all Values (the normal case inside a model)
-        total = ps[-1]._data
+        total = ps[-1]._data  # type: ignore[union-attr]
         for w, x in zip(ps, xs):  # noqa: B905
-            total += w._data * x._data
+            total += w._data * x._data  # type: ignore[union-attr]
     except AttributeError:
         total = math.nan  # numbers among them: the table entry wraps them as constants
     if not _isfinite(total):
         # An infinite or NaN sum: a plain node, whose backward adds every term (0 * inf is
         # NaN), as the chain of primitives would.
         return _SPECS["linear" if activation is None else activation](*ps, *xs)
-    return make_node(function(total), ps, rule, op, xs)
+    return make_node(function(total), ps, rule, op, xs)  # type: ignore[arg-type]
 
 
 def affine_layer(
     rows: Iterable[tuple[Value, ...]], inputs: Iterable[Value], activation: str | None = "linear"
-) -> list[Scalar]:
+) -> list[Value]:
     """``[affine(row, inputs, activation) for row in rows]``, in one call: a layer.
 
     Each row holds one neuron's weights and bias. The nodes are the very nodes that list
@@ -254,9 +255,9 @@ def affine_layer(
                 total += w._data * x
             totals.append(total)
     except (AttributeError, TypeError):
-        return [affine(row, shared, activation) for row in heads]
+        return cast(list[Value], [affine(row, shared, activation) for row in heads])
     if not _isfinite(sum(totals)):  # some sum is infinite or NaN: affine's plain nodes
-        return [affine(row, shared, activation) for row in heads]
+        return cast(list[Value], [affine(row, shared, activation) for row in heads])
     if function is _relu:  # the common activations without a call per neuron
         outputs = [0.0 if t < 0 else t for t in totals]
     elif function is _identity:

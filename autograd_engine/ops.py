@@ -22,6 +22,7 @@ from typing import Any
 
 from autograd_engine.opspec import (
     OPS,
+    OpFunction,
     Scalar,
     Source,
     as_operand,
@@ -60,7 +61,7 @@ def _power(a: float, b: float) -> float:
         raise ZeroDivisionError("zero cannot be raised to a negative power")
     if a < 0 and not float(b).is_integer():
         raise ValueError("a negative base needs an integer exponent")
-    return a**b
+    return float(a**b)
 
 
 def _log(x: float) -> float:
@@ -278,6 +279,8 @@ softplus = defop("softplus", _softplus, lambda g, out, x: (g * sigmoid(x),),
     1000.0
     """)
 
+cos: OpFunction  # defined below; sin's rule calls it
+
 sin = defop("sin", math.sin, lambda g, out, x: (g * cos(x),), doc="""Sine.
 
     >>> sin(0.0)
@@ -314,10 +317,10 @@ def sum(values: Iterable[Scalar]) -> Scalar:
     if not items:
         return 0.0
     try:  # fast path: all Values (the normal case inside a model)
-        data = math.fsum([v._data for v in items])
+        data = math.fsum([v._data for v in items])  # type: ignore[union-attr]
     except (AttributeError, TypeError):
         return _sum_op(*items)  # numbers among them: wrap them, or sum plain floats
-    return make_node(data, tuple(items), _sum_rule, "sum")
+    return make_node(data, tuple(items), _sum_rule, "sum")  # type: ignore[arg-type]
 
 
 def dot(weights: Iterable[Scalar], inputs: Iterable[Scalar]) -> Scalar:
@@ -341,7 +344,7 @@ def dot(weights: Iterable[Scalar], inputs: Iterable[Scalar]) -> Scalar:
     try:  # fast path: all Values (the normal case inside a model)
         data = math.fsum([w._data * x._data for w, x in zip(ws, xs, strict=True)])
     except (AttributeError, TypeError):
-        return _dot_op(*parents)  # numbers among them: wrap them, or use plain floats
+        return _dot_op(*parents)  # type: ignore[no-any-return]  # numbers among them
     return make_node(data, parents, _dot_rule, "dot")
 
 
@@ -357,7 +360,7 @@ def _pow(self: Value, exponent: object) -> Value:
     try:
         n = to_float(exponent)
     except TypeError:
-        return NotImplemented
+        return NotImplemented  # type: ignore[no-any-return]
     except OverflowError as exc:
         raise OverflowError(f"**: {exc}") from None
     # OpSpec.__call__ without its keyword handling (4x slower): x**2 is in every loss.
@@ -410,6 +413,6 @@ Value.__pos__ = _positive  # type: ignore[method-assign]
 # defop builds the public functions inside opspec.py, so doctest would not look for their
 # examples here on its own: list them for it.
 __test__ = {
-    function.__name__: function
+    function.__name__: function  # type: ignore[attr-defined]
     for function in (abs, exp, log, sqrt, tanh, sigmoid, relu, leaky_relu, softplus, sin, cos)
 }

@@ -14,13 +14,26 @@ import inspect
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, cast, overload
 
 from autograd_engine.sweep import register_accumulate
 from autograd_engine.value import Rule, Value, constant, make_node, to_float
 
 Number = float | int
 Scalar = Number | Value
+
+
+class OpFunction(Protocol):
+    """What ``defop`` returns: numbers in give a float, any Value in gives a Value node."""
+
+    spec: OpSpec
+
+    @overload
+    def __call__(self, *inputs: Number, **params: float) -> float: ...  # type: ignore[overload-overlap]
+    @overload
+    def __call__(self, *inputs: Scalar, **params: float) -> Value: ...
+
+
 # source(inputs, out, g) -> (forward expression, gradient expressions); see OpSpec.
 Source = Callable[[Sequence[str], str, str], tuple[str, Sequence[str]]]
 
@@ -95,9 +108,9 @@ class OpSpec:
         if not params:
             return self.rule
         key = (self.name, params)
-        bound = _BOUND.get(key)
-        if bound is not None:
-            return bound
+        shared = _BOUND.get(key)
+        if shared is not None:
+            return shared
         rule = self.rule
 
         def bound(g: Any, out: Any, *inputs: Any) -> Any:
@@ -136,7 +149,10 @@ class OpSpec:
             if len(extra) > len(self.params):
                 count = self.arity + len(extra)
                 raise TypeError(f"{self.name} takes {self.arity} input(s), got {count}")
-            params = {**dict(zip(self.params, extra, strict=False)), **params}
+            params = {
+                **dict(zip(self.params, cast(tuple[float, ...], extra), strict=False)),
+                **params,
+            }
         if self.arity and len(inputs) != self.arity:
             raise TypeError(f"{self.name} takes {self.arity} input(s), got {len(inputs)}")
         unknown = set(params) - set(self.params)
@@ -173,7 +189,7 @@ def defop(
     source: Source | None = None,
     activation: FusedActivation | None = None,
     doc: str = "",
-) -> Callable[..., Any]:
+) -> OpFunction:
     """Register an op and return its public function (floats or Values in).
 
     A unary op with a ``doc`` also becomes a ``Value`` method: ``x.tanh()``.
@@ -207,7 +223,7 @@ def defop(
     function.spec = spec  # type: ignore[attr-defined]
     if doc and arity == 1:
         setattr(Value, name, unary_method(spec) if not spec.params else function)
-    return function
+    return cast(OpFunction, function)
 
 
 def _signature(spec: OpSpec) -> inspect.Signature:
@@ -279,7 +295,7 @@ def binary(spec: OpSpec, name: str = "") -> tuple[Callable[..., Any], Callable[.
             try:
                 other = constant(other)  # type: ignore[arg-type]
             except TypeError:
-                return NotImplemented
+                return NotImplemented  # type: ignore[no-any-return]
             except OverflowError as exc:
                 raise OverflowError(f"{op}: {exc}") from None
         try:
@@ -292,7 +308,7 @@ def binary(spec: OpSpec, name: str = "") -> tuple[Callable[..., Any], Callable[.
         try:  # ``2 * x``: a number on the left (a Value there would have done the op)
             operand = constant(other)  # type: ignore[arg-type]
         except TypeError:
-            return NotImplemented
+            return NotImplemented  # type: ignore[no-any-return]
         except OverflowError as exc:
             raise OverflowError(f"{op}: {exc}") from None
         try:

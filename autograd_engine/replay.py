@@ -356,7 +356,7 @@ the code built another graph (a Python branch on data?)
             inputs = [values[p] for p in node.parents]
             shown = ", ".join(map(repr, inputs))
             try:
-                terms = node._rule(g, values[node], *inputs)
+                terms = node._rule(g, values[node], *inputs)  # type: ignore[misc]  # op nodes have rules
             except (ArithmeticError, ValueError) as error:
                 return type(error)(f"backward of {describe(node)} at inputs ({shown}): {error}")
             for position, (parent, term) in enumerate(zip(node.parents, terms, strict=True)):

@@ -99,22 +99,23 @@ class Frame:
     @property
     def source(self) -> str:
         """DOT text of the default drawing."""
-        return self.graph.source
+        return str(self.graph.source)
 
     def svg(self) -> str:
         """SVG text of the default drawing."""
-        return self.graph.svg()
+        return str(self.graph.svg())
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the default drawing (.svg, .png, .pdf or .dot)."""
-        return self.graph.save(path)
+        return Path(self.graph.save(path))
 
     def _repr_svg_(self) -> str:
         return self.svg()
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         """The default drawing's bundle: SVG, PNG (for untrusted notebooks) and text."""
-        return self.graph._repr_mimebundle_(include, exclude)
+        bundle: dict[str, Any] = self.graph._repr_mimebundle_(include, exclude)
+        return bundle
 
 
 def backward_steps(root: Value, grad: float = 1.0) -> Iterator[Frame]:

@@ -88,7 +88,7 @@ def sweep(order: list[Value]) -> None:
             if tail is not None:
                 g = node._grad
                 if g:  # zero: every term a signed zero (see register_grouped)
-                    grouped[node._rule](g, node._data, parents, tail)
+                    grouped[node._rule](g, node._data, parents, tail)  # type: ignore[index]
                 continue
             arity = len(parents)
             if arity == 2:
@@ -103,15 +103,15 @@ def sweep(order: list[Value]) -> None:
                     a._grad += g * b._data
                     b._grad += g * a._data
                 else:
-                    grad_a, grad_b = rule(g, node._data, a._data, b._data)
+                    grad_a, grad_b = rule(g, node._data, a._data, b._data)  # type: ignore[misc]
                     a._grad += grad_a
                     b._grad += grad_b
             elif arity == 1:
                 (a,) = parents
-                (grad_a,) = node._rule(node._grad, node._data, a._data)
+                (grad_a,) = node._rule(node._grad, node._data, a._data)  # type: ignore[misc]
                 a._grad += grad_a
             else:
-                accumulate = _ACCUMULATE.get(node._rule)
+                accumulate = _ACCUMULATE.get(node._rule)  # type: ignore[arg-type]
                 if accumulate is not None:
                     g = node._grad
                     # A zero upstream gradient (a dead relu, a sample past its margin: most
@@ -122,11 +122,15 @@ def sweep(order: list[Value]) -> None:
                         continue
                     accumulate(g, parents)
                     continue
-                grads = node._rule(node._grad, node._data, *[p._data for p in parents])
+                grads = node._rule(node._grad, node._data, *[p._data for p in parents])  # type: ignore[misc]
                 for parent, grad in zip(parents, grads, strict=True):
                     parent._grad += grad
     except (ArithmeticError, ValueError) as exc:
         raise _backward_error(node, exc) from exc
+
+
+# The ``type: ignore`` comments above: an op node's rule is never None (only leaves have
+# none, and they are skipped); checking it in the hot loop would cost every node.
 
 
 def _sweep_checked(order: list[Value]) -> None:
@@ -137,7 +141,7 @@ def _sweep_checked(order: list[Value]) -> None:
         parents = node.parents
         inputs = [p._data for p in parents]
         try:
-            grads = node._rule(node._grad, node._data, *inputs)
+            grads = node._rule(node._grad, node._data, *inputs)  # type: ignore[misc]
         except (ArithmeticError, ValueError) as exc:
             raise _backward_error(node, exc) from exc
         for index, (parent, grad) in enumerate(zip(parents, grads, strict=True)):

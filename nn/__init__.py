@@ -13,6 +13,7 @@ torch, NumPy) are imported only by the functions that use them.
 (5, 105)
 """
 
+from autograd_engine import __version__ as __version__  # one version for both packages
 from nn.activations import ACTIVATIONS
 from nn.data import (
     batches,
@@ -45,8 +46,9 @@ from nn.optim import (
 from nn.parity import even_odd
 from nn.plots import plot_decision_boundary, plot_history, plot_loss_curves
 from nn.saving import StateDictError
+from nn.step import build_loss, train_step
 from nn.torch_bridge import from_torch, to_torch
-from nn.train import StopTraining, build_loss, fit, train_step
+from nn.train import StopTraining, fit
 
 __all__ = [
     "ACTIVATIONS",

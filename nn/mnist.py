@@ -67,7 +67,7 @@ class IDXArray(NamedTuple):
 
     shape: tuple[int, ...]
     dtype: int
-    values: bytes | array.array
+    values: bytes | array.array[int]
 
     def rows(self, limit: int | None = None) -> list[list[float]]:
         """The first ``limit`` entries (all by default) along the first axis, flattened.

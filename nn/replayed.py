@@ -17,6 +17,7 @@ from typing import Any
 
 from autograd_engine import Value, record
 from nn.optim import Optimizer, clip_grad_norm
+from nn.step import build_loss
 
 
 def _flatten(outputs: Sequence[Any]) -> list[Value]:
@@ -70,8 +71,6 @@ class ReplayedStep:
         return value, self._outputs
 
     def _build_and_record(self, inputs: Sequence[Any], targets: Sequence[Any]) -> float:
-        from nn.train import build_loss  # train imports this module for fit
-
         total, outputs = build_loss(
             self._model, self._loss, inputs, targets, self._optimizer.parameters, self._l2
         )

@@ -1,11 +1,11 @@
 """The training loop: ``fit`` runs epochs of mini-batch steps and returns a ``History``.
 
-One step is three small functions, kept apart so that each can be swapped (graph replay
-will replace ``build_loss``): ``build_loss`` runs the model and the loss on a batch,
-``train_step`` adds zero_grad, backward, clipping and the optimizer step. ``fit`` only
-loops, reports progress (a tqdm bar with the running loss and accuracy), calls
-callbacks and handles Ctrl-C: a press is held until the running step has finished, then
-training stops with the weights trained so far and the history marked ``interrupted``.
+One step is ``nn.step.train_step`` (or, with ``replay=True``, ``nn.replayed.ReplayedStep``,
+which records the same step once and replays it); both build the loss with
+``nn.step.build_loss``. ``fit`` only loops, reports progress (a tqdm bar with the running
+loss and accuracy), calls callbacks and handles Ctrl-C: a press is held until the running
+step has finished, then training stops with the weights trained so far and the history
+marked ``interrupted``.
 
 The cyclic garbage collector is paused while ``fit`` runs. The engine builds no
 reference cycles (graphs are freed by reference counting as soon as a step drops them),
@@ -25,15 +25,17 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from autograd_engine import Value
 from nn.data import batches
 from nn.history import History, StepRecord
-from nn.losses import accuracy, l2_penalty
-from nn.optim import Optimizer, clip_grad_norm
+from nn.losses import accuracy
+from nn.module import Module
+from nn.optim import Optimizer
 from nn.replayed import ReplayedStep
 from nn.rng import Seed, make_rng
+from nn.step import LossFunction, build_loss, train_step
 
-LossFunction = Callable[[Any, Any], Value]
+__all__ = ["StopTraining", "build_loss", "fit", "train_step"]
+
 Metric = Callable[[Any, Any], float]
 
 
@@ -45,62 +47,6 @@ class StopTraining(Exception):
     ...
     nn.train.StopTraining: target loss reached
     """
-
-
-def build_loss(
-    model: Callable[[Any], Any],
-    loss: LossFunction,
-    inputs: Sequence[Any],
-    targets: Sequence[Any],
-    parameters: Sequence[Value],
-    l2: float = 0.0,
-) -> tuple[Value, list[Any]]:
-    """Run ``model`` on each input and ``loss`` on the outputs; add ``l2 * sum(p * p)``.
-
-    Returns the total loss and the model's outputs (for metrics).
-
-    >>> from nn import MLP, mse
-    >>> model = MLP(1, [1], seed=0)
-    >>> total, outputs = build_loss(model, mse, [[1.0]], [0.0], model.parameters())
-    >>> total.data == outputs[0].data ** 2
-    True
-    """
-    outputs = [model(x) for x in inputs]
-    total = loss(outputs, targets)
-    if l2:
-        total = total + l2_penalty(parameters, l2)
-    return total, outputs
-
-
-def train_step(
-    model: Callable[[Any], Any],
-    loss: LossFunction,
-    optimizer: Optimizer,
-    inputs: Sequence[Any],
-    targets: Sequence[Any],
-    *,
-    l2: float = 0.0,
-    clip_norm: float | None = None,
-) -> tuple[float, list[Any]]:
-    """One step: build the loss, zero the gradients, backward, clip, update.
-
-    Returns the loss (before the update) and the model's outputs.
-
-    >>> from nn import MLP, SGD, mse
-    >>> model = MLP(1, [1], seed=0)
-    >>> optimizer = SGD(model, lr=0.1)
-    >>> first, _ = train_step(model, mse, optimizer, [[1.0]], [0.0])
-    >>> second, _ = train_step(model, mse, optimizer, [[1.0]], [0.0])
-    >>> second < first
-    True
-    """
-    total, outputs = build_loss(model, loss, inputs, targets, optimizer.parameters, l2)
-    optimizer.zero_grad()
-    total.backward()
-    if clip_norm is not None:
-        clip_grad_norm(optimizer.parameters, clip_norm)
-    optimizer.step()
-    return total.data, outputs
 
 
 @contextlib.contextmanager
@@ -128,6 +74,21 @@ def _interrupts_between_steps() -> Iterator[Callable[[], bool]]:
         yield lambda: bool(pressed)
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
+def _training(model: Any) -> Iterator[None]:
+    """Put an ``nn`` module in training mode while ``fit`` runs, then restore its mode."""
+    if not isinstance(model, Module):
+        yield
+        return
+    modes = [(module, module.training) for module in model.modules()]
+    model.train()
+    try:
+        yield
+    finally:
+        for module, mode in modes:  # each as it was: a frozen sub-module stays in eval
+            module.train(mode)
 
 
 @contextlib.contextmanager
@@ -226,7 +187,7 @@ def fit(
     rng = make_rng(seed)
     bar = _progress_bar(progress, epochs * per_epoch)
     try:
-        with _collector_paused(), _interrupts_between_steps() as interrupted:
+        with _collector_paused(), _training(model), _interrupts_between_steps() as interrupted:
             for epoch in range(epochs):
                 first_step = history.steps
                 # One full batch needs no shuffling (and stays bit-reproducible without it).

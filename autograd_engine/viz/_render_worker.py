@@ -22,6 +22,7 @@ import os
 import signal
 import sys
 import tempfile
+from typing import Any
 
 FONT_DIRS = (
     "/usr/share/fonts",
@@ -79,7 +80,7 @@ def point_fontconfig() -> None:
     os.environ["FONTCONFIG_FILE"] = path
 
 
-def render(pygraphviz, source: bytes, format: str) -> tuple[bytes, bytes]:
+def render(pygraphviz: Any, source: bytes, format: str) -> tuple[bytes, bytes]:
     """Lay out ``source``; returns the picture and the C library's stderr, filtered."""
     with tempfile.TemporaryFile() as captured:
         sys.stderr.flush()

@@ -173,6 +173,7 @@ class _Worker:
     def render(self, data: bytes, format: str, limit: float, what: str) -> bytes:
         with self._lock:
             process = self._started()
+            assert process.stdin is not None and process.stdout is not None  # opened as PIPE
             try:
                 process.stdin.write(b"%s %d\n" % (format.encode("ascii"), len(data)) + data)
                 process.stdin.flush()
@@ -211,7 +212,8 @@ class _Worker:
             process.kill()
             process.wait()
             for pipe in (process.stdin, process.stdout):
-                pipe.close()
+                if pipe is not None:
+                    pipe.close()
 
 
 class _Expired(Exception):

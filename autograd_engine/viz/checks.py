@@ -71,7 +71,7 @@ def rankdir(value: Any) -> str | None:
     """``None`` (chosen from the graph's shape) or one of Graphviz's four directions."""
     if value is not None and value not in RANKDIRS:
         raise ValueError(f"draw_graph: rankdir must be one of {RANKDIRS} or None, got {value!r}")
-    return value
+    return None if value is None else str(value)
 
 
 def count(value: Any, name: str, *, low: int, none: bool = False) -> int | None:

@@ -9,6 +9,7 @@ in the neuron's box. A collapsed cluster is drawn as one ``Summary`` node.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from autograd_engine.value import Value
@@ -146,10 +147,10 @@ def collapse(
     by_path: dict[str, Summary] = {}
     absorbed: dict[Value, Summary] = {}
     for node in universe:  # topological order: first members, ops in order of appearance
-        path = home.get(node)
-        if path is None or node in pinned or path not in top_of:
+        place = home.get(node)
+        if place is None or node in pinned or place not in top_of:
             continue
-        top = top_of[path]
+        top = top_of[place]
         summary = by_path.get(top)
         if summary is None:
             summary = by_path[top] = Summary(top, index[node], (), 0)
@@ -161,7 +162,9 @@ def collapse(
     return absorbed, list(by_path.values()), top_of
 
 
-def drawn_clusters(paths, parent_of: dict[str, str | None]) -> dict[str, str | None]:
+def drawn_clusters(
+    paths: Iterable[str | None], parent_of: dict[str, str | None]
+) -> dict[str, str | None]:
     """The clusters that hold something drawn, with all their enclosing clusters."""
     drawn: dict[str, str | None] = {}
     for path in paths:

@@ -26,7 +26,7 @@ Everything is ordered by topological position, so plans are deterministic.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 from autograd_engine.graph import topological_order
@@ -117,29 +117,34 @@ def plan_drawing(
     if focus is not None:
         levels = []  # a focused drawing is about detail near one node: cut, never collapse
     keep = 1 if focus is not None else len(set(roots))  # the roots are always drawn
-    best = None
+    best: tuple[tuple[int, int], list[Unit], dict[Value, Summary], dict[str, str]] | None = None
     for level in [None, *reversed(levels)]:  # finest first: it wins ties
         absorbed: dict[Value, Summary] = {}
         top_of: dict[str, str] = {}
         if level is not None:
             absorbed, _, top_of = clusters.collapse(universe, home, parent_of, pinned, index, level)
-        walk = nearness if focus is not None else _walk(roots, absorbed, universe)
+        walk: list[Unit] = [*nearness] if focus is not None else _walk(roots, absorbed, universe)
         units = _fitting_prefix(walk, keep, absorbed, inside, (budget, edge_labels), index)
         drawn = sum(1 for u in units if isinstance(u, Value))
         shown = drawn + sum(u.size for u in units if isinstance(u, Summary))
         if best is None or (drawn, shown) > best[0]:
             best = ((drawn, shown), units, absorbed, top_of)
+    assert best is not None  # the loop ran at least once (level None)
     _, units, absorbed, top_of = best
     units.sort(key=lambda u: _position(u, index))
     edges, hidden = _edges(units, absorbed, inside)
     for node in pinned:  # a pinned node of a collapsed cluster sits beside its summary
-        if home.get(node) in top_of:
-            home[node] = parent_of[top_of[home[node]]]  # type: ignore[assignment]
+        place = home.get(node)
+        if place is not None and place in top_of:
+            home[node] = parent_of[top_of[place]]  # type: ignore[assignment]
     cluster_of = {u: home.get(u) if isinstance(u, Value) else parent_of[u.path] for u in units}
+    parent_of = _neuron_boxes(units, cluster_of, parent_of)
     # Graphviz lays out deeply nested clusters slowly (250 Values in 125 nested boxes took
     # 44 s): boxes deeper than ``MAX_NESTING`` are drawn as part of their ancestor there.
     flatten = clusters.tops(parent_of, MAX_NESTING - 1)
-    cluster_of = {u: flatten.get(path, path) for u, path in cluster_of.items()}
+    cluster_of = {
+        u: path if path is None else flatten.get(path, path) for u, path in cluster_of.items()
+    }
     shown = sum(u.size if isinstance(u, Summary) else 1 for u in units)
     return Plan(
         roots=[r for r in roots if r in set(units)],
@@ -154,6 +159,43 @@ def plan_drawing(
         omitted=len(universe) - shown,
         capped=max_nodes is None or max_nodes > MAX_NODES,
     )
+
+
+def _neuron_boxes(units, cluster_of, parent_of) -> dict[str, str | None]:
+    """Boxes for nodes whose parameters all sit under one deeper dotted path.
+
+    A layer computes its neurons in one call, under the layer's scope; its weights are
+    labelled ``layers.0.neurons.8.w[0]``..., so a node whose parameters all share the path
+    ``layers.0.neurons.8`` is drawn in a box of that name, with them, inside the layer's.
+    A neuron called on its own has the scope ``neurons.8``: its box takes the full path.
+    Returns the cluster tree with the new boxes (``cluster_of`` is updated in place).
+    """
+    tree = dict(parent_of)
+    renamed: dict[str, str] = {}
+    for unit in units:
+        if not isinstance(unit, Value) or not unit.op:
+            continue
+        params = [p for p in unit.parents if p.kind == "parameter" and p.label]
+        paths = {p.label.rpartition(".")[0] for p in params}
+        if len(params) < 2 or len(paths) != 1:
+            continue
+        path, here = paths.pop(), cluster_of.get(unit)
+        if here and path.endswith("." + here) and here not in tree.values():
+            renamed[here] = path  # a module called alone: its scope lacks its parents' path
+            continue
+        if not path or path == here or (here and not path.startswith(here + ".")):
+            continue
+        tree.setdefault(path, here)
+        cluster_of[unit] = path
+        for p in params:
+            if p in cluster_of and cluster_of[p] == here:
+                cluster_of[p] = path
+    for short, full in renamed.items():
+        tree.setdefault(full, tree.get(short))
+        for unit, where in cluster_of.items():
+            if where == short:
+                cluster_of[unit] = full
+    return tree
 
 
 def layout_cost(units: Sequence[Unit], edges: Sequence[Edge], edge_labels: bool) -> int:
@@ -219,7 +261,9 @@ def _neighbourhood(
     return list(distance)
 
 
-def _unit_inputs(unit: Unit, absorbed: dict[Value, Summary]):
+def _unit_inputs(
+    unit: Unit, absorbed: dict[Value, Summary]
+) -> Iterator[tuple[Unit, Value, int | None]]:
     """``(source unit, parent Value, operand index or None)`` for each edge into ``unit``."""
     if isinstance(unit, Value):
         for i, parent in enumerate(unit.parents):
@@ -232,7 +276,9 @@ def _unit_inputs(unit: Unit, absorbed: dict[Value, Summary]):
                 yield source, parent, None
 
 
-def _edges(units, absorbed, inside) -> tuple[list[Edge], dict[Unit, int]]:
+def _edges(
+    units: Sequence[Unit], absorbed: dict[Value, Summary], inside: Collection[Value] | None
+) -> tuple[list[Edge], dict[Unit, int]]:
     """Edges between ``units`` (a repeated operand stays two edges; edges of summaries are
     merged) and, per unit, how many distinct inputs are not drawn."""
     kept = set(units)
@@ -247,7 +293,9 @@ def _edges(units, absorbed, inside) -> tuple[list[Edge], dict[Unit, int]]:
     return list(edges), {unit: len(sources) for unit, sources in hidden.items()}
 
 
-def _walk(roots: Sequence[Value], absorbed, universe: Sequence[Value]) -> list[Unit]:
+def _walk(
+    roots: Sequence[Value], absorbed: dict[Value, Summary], universe: Sequence[Value]
+) -> list[Unit]:
     """Every unit, in the order a breadth-first walk from the roots meets them.
 
     A Value leads the walk to at most ``WIDE_INPUTS`` of its inputs (the first, in operand
@@ -256,7 +304,7 @@ def _walk(roots: Sequence[Value], absorbed, universe: Sequence[Value]) -> list[U
     never meets follow, nearest the output first. The order never depends on the budget,
     so a larger budget draws a longer prefix of the same walk: ``max_nodes`` is monotonic.
     """
-    walk = dict.fromkeys(absorbed.get(r, r) for r in roots)
+    walk: dict[Unit, None] = dict.fromkeys(absorbed.get(r, r) for r in roots)
     queue = deque(walk)
     while queue:
         unit = queue.popleft()
@@ -273,7 +321,14 @@ def _walk(roots: Sequence[Value], absorbed, universe: Sequence[Value]) -> list[U
     return list(walk)
 
 
-def _fitting_prefix(walk, keep, absorbed, inside, budget, index) -> list[Unit]:
+def _fitting_prefix(
+    walk: list[Unit],
+    keep: int,
+    absorbed: dict[Value, Summary],
+    inside: Collection[Value] | None,
+    budget: tuple[int, bool],
+    index: dict[Value, int],
+) -> list[Unit]:
     """The longest prefix of ``walk`` (nearest first) that fits ``budget``, at least ``keep``.
 
     ``budget`` is ``(max_nodes, edge_labels)``; the layout cost may be at most
@@ -307,7 +362,11 @@ def _fitting_prefix(walk, keep, absorbed, inside, budget, index) -> list[Unit]:
     return window[:count]
 
 
-def _ranks(units, inputs, position) -> dict[Unit, int]:
+def _ranks(
+    units: list[Unit],
+    inputs: dict[Unit, list[tuple[Unit, int | None]]],
+    position: dict[Unit, int],
+) -> dict[Unit, int]:
     """Ranks as ``dot`` assigns them: interior units by longest path from their inputs
     (op nodes between count one more), leaves pulled next to their first consumer."""
     rank: dict[Unit, int] = {}
@@ -324,7 +383,9 @@ def _ranks(units, inputs, position) -> dict[Unit, int]:
     return rank
 
 
-def _input_list(unit: Unit, absorbed, inside) -> list[tuple[Unit, int | None]]:
+def _input_list(
+    unit: Unit, absorbed: dict[Value, Summary], inside: Collection[Value] | None
+) -> list[tuple[Unit, int | None]]:
     """The edges into ``unit`` as ``(source, operand)``; a summary's are merged."""
     found: dict[tuple[Unit, int | None], None] = {}
     for source, parent, operand in _unit_inputs(unit, absorbed):
