@@ -103,7 +103,9 @@ more than the limit of 1000000 (raise it with max_parameters=, or nn.saving.MAX_
     """
     limit = MAX_PARAMETERS if max_parameters is None else max_parameters
     nin, nouts = shape.get("nin"), shape.get("nouts")
-    if not (_is_size(nin) and isinstance(nouts, list) and all(_is_size(n) for n in nouts)):
+    if not (type(nin) is int and _is_size(nin)):
+        return
+    if not (isinstance(nouts, list) and all(_is_size(n) for n in nouts)):
         return
     count, fan_in = 0, nin
     for width in nouts:
@@ -173,7 +175,7 @@ def checked_number(number: Any, source: str, key: str) -> float:
         raise StateDictError(f"{source}: key {short(key)} holds {short(number)}, {why}")
     if not math.isfinite(number):
         raise StateDictError(f"{source}: key {short(key)} holds {number!r}, not a finite number")
-    return number
+    return float(number)
 
 
 def read_saved(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> dict[str, Any]:
