@@ -27,10 +27,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from itertools import chain
 from typing import Any
 
-from autograd_engine import AFFINE_ACTIVATIONS, Value, affine, affine_layer, scope
+from autograd_engine import AFFINE_ACTIVATIONS, Value, affine, affine_layer
 from nn.activations import ACTIVATIONS, Activation, resolve_activation
 from nn.init import Init, resolve_init
 from nn.module import Module
@@ -180,21 +179,35 @@ class Neuron(Module):
 
     def forward(self, x: Any) -> Value:
         """``act(w . x + b)``; ``x`` holds ``nin`` numbers or Values."""
-        xs = tuple(as_values(x))
-        if self._fused is not None:
-            return affine(self._params, xs, self._fused)  # type: ignore[return-value]
-        return self._activation(affine(self._params, xs))  # type: ignore[arg-type]
-
-    def parameters(self) -> list[Value]:
-        """``[w..., b]``, as in micrograd.
-
-        >>> len(Neuron(3).parameters())
-        4
-        """
-        return list(self._params)
+        return neurons_forward([self], as_values(x))[0]
 
     def extra_repr(self) -> str:
         return f"{self._nin}, {self._activation_name}"
+
+
+def neurons_forward(neurons: Sequence[Neuron], xs: Sequence[Value]) -> list[Value]:
+    """Each neuron's ``act(w . x + b)`` on the same inputs: what a neuron computes, once.
+
+    ``Neuron.forward`` is this for one neuron and ``Layer`` for its neurons. When all of
+    them fuse the same activation, one ``affine_layer`` call builds every node on one
+    input tuple, which backward then reads once for the whole layer (an optimisation of
+    the plain form below, which gives the same nodes).
+
+    >>> n = Neuron(2, activation="tanh", seed=0)
+    >>> neurons_forward([n, n], [Value(1.0), Value(-1.0)])[1].data == n([1.0, -1.0]).data
+    True
+    """
+    fused = neurons[0]._fused
+    rows = [n._params for n in neurons if n._fused == fused]
+    if fused is not None and len(rows) == len(neurons):
+        return affine_layer(rows, xs, fused)
+    shared = tuple(xs)
+    return [  # mixed or unfused activations: act(affine) per neuron
+        affine(n._params, shared, n._fused)  # type: ignore[misc]
+        if n._fused is not None
+        else n._activation(affine(n._params, shared))  # type: ignore[arg-type]
+        for n in neurons
+    ]
 
 
 class Layer(Module):
@@ -202,9 +215,10 @@ class Layer(Module):
 
     Calling a layer returns a list of Values, or a single Value when ``nout == 1``, as in
     micrograd (``MLP`` does not depend on this: a one-neuron middle layer works).
-    Arguments are those of ``Neuron``. For speed the layer computes each neuron's
-    ``act(w . x + b)`` itself rather than calling it, so a ``Neuron`` subclass with
-    another ``forward`` belongs in a custom module, not in ``neurons``.
+    Arguments are those of ``Neuron``. The layer builds its neurons' outputs with
+    ``neurons_forward`` (what ``Neuron.forward`` runs too) in one call, without entering a
+    scope per neuron, so a ``Neuron`` subclass with another ``forward`` belongs in a
+    custom module, not in ``neurons``.
 
     >>> layer = Layer(2, 3, activation="tanh", seed=0)
     >>> layer
@@ -235,24 +249,7 @@ class Layer(Module):
 
     def forward(self, x: Any) -> list[Value]:
         """Every neuron's output, always as a list."""
-        return self._outputs(as_values(x))
-
-    def _outputs(self, xs: list[Value]) -> list[Value]:
-        # Neuron.forward for the whole layer: one call builds every neuron's node, on one
-        # input tuple that backward then reads once for the whole layer.
-        neurons = self.neurons
-        fused = neurons[0]._fused
-        rows = [n._params for n in neurons if n._fused == fused]
-        if fused is not None and len(rows) == len(neurons):
-            return affine_layer(rows, xs, fused)
-        shared = tuple(xs)
-        # affine of Values is a Value (its type says Scalar: numbers give a float).
-        return [  # mixed or unfused activations (a neuron swapped in by hand)
-            affine(n._params, shared, n._fused)  # type: ignore[misc]
-            if n._fused is not None
-            else n._activation(affine(n._params, shared))  # type: ignore[arg-type]
-            for n in neurons
-        ]
+        return neurons_forward(self.neurons, as_values(x))
 
     def __call__(self, x: Any) -> Any:
         """The outputs on one example (one Value for one neuron), or a list on a batch."""
@@ -260,12 +257,6 @@ class Layer(Module):
             return [self(row) for row in x]
         outputs: list[Value] = super().__call__(x)
         return outputs[0] if len(outputs) == 1 else outputs
-
-    def parameters(self) -> list[Value]:
-        """Each neuron's ``[w..., b]`` in turn."""
-        # chain flattens the neurons' parameter tuples in C: zero_grad and optimizers ask
-        # for this list every step.
-        return list(chain.from_iterable([neuron._params for neuron in self.neurons]))
 
     @property
     def nin(self) -> int:
@@ -365,21 +356,15 @@ class MLP(Module):
 
     def forward(self, x: Any) -> Value | list[Value]:
         """Run every layer; a single Value out when the last layer has one neuron."""
-        xs = as_values(x)
+        xs: Any = as_values(x)
         if len(xs) != self._nin:
             raise ValueError(
                 f"MLP({self._nin} -> {self._nouts}) expects {self._nin} inputs per "
                 f"example, got {len(xs)}"
             )
         for layer in self.layers:
-            with scope(layer._scope_name):  # type: ignore[arg-type]
-                xs = layer._outputs(xs)
-        return xs[0] if len(xs) == 1 else xs
-
-    def parameters(self) -> list[Value]:
-        """Each layer's parameters in turn (micrograd's order)."""
-        rows = [neuron._params for layer in self.layers for neuron in layer.neurons]
-        return list(chain.from_iterable(rows))
+            xs = layer(xs)  # a one-neuron layer gives a Value, which the next layer takes
+        return xs  # type: ignore[no-any-return]
 
     @property
     def nin(self) -> int:

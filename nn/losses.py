@@ -41,8 +41,15 @@ def _number(x: Any) -> float:
     return x.data if isinstance(x, Value) else float(x)
 
 
-def _mean(terms: list[Any]) -> Scalar:
-    return ag.sum(terms) * (1.0 / len(terms))
+def _mean(terms: list[Any], name: str = "") -> Scalar:
+    """The mean of the terms, labelled ``name`` so that drawings say which loss it is."""
+    return _labelled(ag.sum(terms) * (1.0 / len(terms)), name)
+
+
+def _labelled(value: Scalar, name: str) -> Scalar:
+    if isinstance(value, Value) and not value.label:
+        value.label = name
+    return value
 
 
 def _flat(x: Any) -> list[Any]:
@@ -80,7 +87,7 @@ def mse(predictions: Any, targets: Any) -> Scalar:
         for output, target_value in zip(outputs, wanted, strict=True):
             error = output - target_value
             terms.append(error * error)
-    return _mean(terms)
+    return _mean(terms, "mse")
 
 
 def _check_signed(label: Any, name: str) -> None:
@@ -99,7 +106,7 @@ def hinge(scores: Any, labels: Any) -> Scalar:
     for score, label in _pairs(scores, labels, "hinge"):
         _check_signed(label, "hinge")
         terms.append(ag.relu(1.0 - label * score))
-    return _mean(terms)
+    return _mean(terms, "hinge")
 
 
 def bce_with_logits(logits: Any, labels: Any) -> Scalar:
@@ -118,7 +125,7 @@ def bce_with_logits(logits: Any, labels: Any) -> Scalar:
         if isinstance(label, bool) or not 0 <= label <= 1:
             raise ValueError(f"bce_with_logits: labels must lie in [0, 1], got {label!r}")
         terms.append(ag.softplus(logit) - label * logit)
-    return _mean(terms)
+    return _mean(terms, "bce")
 
 
 def _log_softmax_at(logits: Sequence[Any], index: int) -> Any:
@@ -152,7 +159,7 @@ def cross_entropy(logits: Any, labels: Any) -> Scalar:
                 f"cross_entropy: label {label!r} is not a class index for {len(example)} logits"
             )
         terms.append(-_log_softmax_at(example, label))
-    return _mean(terms)
+    return _mean(terms, "cross_entropy")
 
 
 def l2_penalty(parameters: Sequence[Value], alpha: float) -> Scalar:
@@ -166,7 +173,7 @@ def l2_penalty(parameters: Sequence[Value], alpha: float) -> Scalar:
     (2.5, [1.0, -2.0])
     """
     parameters = list(parameters)
-    return alpha * ag.dot(parameters, parameters)
+    return _labelled(alpha * ag.dot(parameters, parameters), "l2")
 
 
 def _predicted_class(prediction: Any, threshold: float) -> Any:

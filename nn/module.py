@@ -64,13 +64,16 @@ class Module:
     # Class-level defaults: a subclass need not call ``super().__init__()``.
     _path: str = ""
     _scope_name: str | None = None
+    _flat: tuple[int, tuple[Value, ...]] | None = None  # (tree version, parameters)
+    training: bool = True
 
     # ---- building the tree ---------------------------------------------------------
 
     def __setattr__(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)
-        if not name.startswith("_"):
+        if not name.startswith("_") and name != "training":
             self._adopt(name, value)
+            _tree_changed()
 
     def _adopt(self, name: str, value: Any) -> None:
         """Name a newly assigned child module or parameter after its place in the tree."""
@@ -168,11 +171,60 @@ class Module:
     def parameters(self) -> list[Value]:
         """Every parameter, in the order of ``named_parameters``.
 
+        The module keeps this list as a tuple and rebuilds it only after an assignment to
+        a module attribute anywhere (optimizers and ``zero_grad`` ask for it every step).
+        Change a module's parameters by assigning, not by mutating a list in place.
+
         >>> from nn import MLP
         >>> len(MLP(2, [16, 16, 1]).parameters())
         337
         """
-        return [value for _, value in self.named_parameters()]
+        return list(self._parameter_tuple())
+
+    def _parameter_tuple(self) -> tuple[Value, ...]:
+        cached = self._flat
+        if cached is not None and cached[0] == _tree_version:
+            return cached[1]
+        flat = tuple(value for _, value in self.named_parameters())
+        object.__setattr__(self, "_flat", (_tree_version, flat))
+        return flat
+
+    def modules(self) -> Iterator[Module]:
+        """This module and every sub-module, parents before children, in order.
+
+        >>> from nn import MLP
+        >>> [type(m).__name__ for m in MLP(2, [1]).modules()]
+        ['MLP', 'Layer', 'Neuron']
+        """
+        stack: list[Module] = [self]
+        while stack:  # iterative: a deep tree must not hit the recursion limit
+            module = stack.pop()
+            yield module
+            stack.extend(reversed([child for _, child in module.named_children()]))
+
+    def train(self, mode: bool = True) -> Module:
+        """Set ``training`` on this module and every sub-module; returns the module.
+
+        As in PyTorch, the flag is for modules that behave differently while training
+        (none of ``nn``'s own layers do: a neuron computes the same either way); ``fit``
+        sets it, and ``eval()`` clears it for evaluation code that asks.
+
+        >>> from nn import MLP
+        >>> model = MLP(2, [3, 1]).eval()
+        >>> model.training, model.layers[0].neurons[2].training
+        (False, False)
+        >>> model.train().training
+        True
+        """
+        if not isinstance(mode, bool):
+            raise TypeError(f"train(mode): mode must be a bool, got {mode!r}")
+        for module in self.modules():
+            object.__setattr__(module, "training", mode)
+        return self
+
+    def eval(self) -> Module:
+        """``train(False)``: mark the module and its sub-modules as evaluating."""
+        return self.train(False)
 
     def zero_grad(self) -> None:
         """Set every parameter's ``grad`` to 0 (leaves accumulate across ``backward``).
@@ -184,7 +236,7 @@ class Module:
         >>> [p.grad for p in n.parameters()]
         [0.0, 0.0, 0.0]
         """
-        for p in self.parameters():
+        for p in self._parameter_tuple():
             p.grad = 0.0
 
     # ---- calling -------------------------------------------------------------------
@@ -364,6 +416,17 @@ def _load_on_class_message(first: object, path: object) -> str:
         "existing model's weights (model.load(path)); to build a model from a file, shape "
         "and weights, use nn.load(path) (or MLP.from_file(path))"
     )
+
+
+# Bumped by every assignment to a module's public attribute, in any module: a cached
+# parameter tuple built at an older version may be stale (a neuron's ``w`` reassigned
+# deep inside a model), so it is rebuilt. One counter is cheaper than telling parents.
+_tree_version = 0
+
+
+def _tree_changed() -> None:
+    global _tree_version
+    _tree_version += 1
 
 
 def _mark_parameter(value: Value, name: str) -> None:

@@ -28,6 +28,7 @@ from typing import Any
 from nn.data import batches
 from nn.history import History, StepRecord
 from nn.losses import accuracy
+from nn.module import Module
 from nn.optim import Optimizer
 from nn.replayed import ReplayedStep
 from nn.rng import Seed, make_rng
@@ -73,6 +74,21 @@ def _interrupts_between_steps() -> Iterator[Callable[[], bool]]:
         yield lambda: bool(pressed)
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
+def _training(model: Any) -> Iterator[None]:
+    """Put an ``nn`` module in training mode while ``fit`` runs, then restore its mode."""
+    if not isinstance(model, Module):
+        yield
+        return
+    modes = [(module, module.training) for module in model.modules()]
+    model.train()
+    try:
+        yield
+    finally:
+        for module, mode in modes:  # each as it was: a frozen sub-module stays in eval
+            module.train(mode)
 
 
 @contextlib.contextmanager
@@ -171,7 +187,7 @@ def fit(
     rng = make_rng(seed)
     bar = _progress_bar(progress, epochs * per_epoch)
     try:
-        with _collector_paused(), _interrupts_between_steps() as interrupted:
+        with _collector_paused(), _training(model), _interrupts_between_steps() as interrupted:
             for epoch in range(epochs):
                 first_step = history.steps
                 # One full batch needs no shuffling (and stays bit-reproducible without it).

@@ -101,16 +101,19 @@ def test_expression_svg_shows_values_gradients_and_edge_contributions(default_ru
 def test_neuron_svg_shows_one_neuron_on_one_input(default_run):
     _, out, _ = default_run
     texts = svg_texts(out / "neuron.svg")
-    assert {"x[0]", "x[1]", "output", "affine_relu"} <= set(texts)
-    weights = [text for text in texts if text.startswith("layers.0.neurons.")]
-    assert len(weights) == 3  # w[0], w[1] and b of one first-layer neuron
+    # The fused neuron is drawn expanded, as the lecture draws it: w·x products, sum, relu.
+    assert {"x[0]", "x[1]", "output", "relu", "x[0]·w[0]", "x[1]·w[1]"} <= set(texts)
+    boxes = [text for text in texts if text.startswith("layers.0.neurons.")]
+    assert len(boxes) == 1  # the box of one first-layer neuron; inside, labels drop its path
+    weights = [text for text in texts if text in ("w[0]", "w[1]", "b")]
+    assert len(weights) == 3
     # A record reads label, data, grad. The neuron is active, so d(output)/d(w[i]) is
     # x[i], with no gradient left over from training added in.
     fields = {texts[i]: (texts[i + 1], texts[i + 2]) for i in range(len(texts) - 2)}
     for i in (0, 1):
         (weight,) = [name for name in weights if name.endswith(f"w[{i}]")]
         assert fields[weight][1] == "grad " + fields[f"x[{i}]"][0].removeprefix("data ")
-    (bias,) = [name for name in weights if name.endswith(".b")]
+    (bias,) = [name for name in weights if name == "b"]
     assert fields[bias][1] == "grad 1.0000"
 
 

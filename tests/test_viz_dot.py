@@ -55,9 +55,9 @@ def test_golden_square_with_edge_labels() -> None:
     OUT = "penwidth=2 shape=record"
     edge = '[label="local 3.0000\\ngrad += 1.0000 × 3.0000 = 3.0000"]'
     expected = HEAD_LR + textwrap.dedent(f"""\
-        \tv0 [fillcolor="#a5d8ff" label="{{ x | data 3.0000 | grad 6.0000 }}" shape=record]
         \tv1 [fillcolor="#b2f2bb" label="{{ y | data 9.0000 | grad 1.0000 }}" {OUT}]
         \tv1op [{OP.format("*")}]
+        \tv0 [fillcolor="#a5d8ff" label="{{ x | data 3.0000 | grad 6.0000 }}" shape=record]
         \tv0 -> v1op {edge}
         \tv0 -> v1op {edge}
         \tv1op -> v1

@@ -168,3 +168,46 @@ def test_special_characters_reach_the_picture_unchanged() -> None:
     assert label in texts
     assert 'we\\ird "scope"' in texts
     assert 'title "q" \\n stays' in texts
+
+
+def test_inputs_weights_and_neurons_read_in_index_order() -> None:
+    """Top to bottom: x0 above x1, w[0] above w[1], neuron 0 above neuron 1 (issue 15)."""
+    nn = pytest.importorskip("nn")
+    model = nn.MLP(2, [2, 1], seed=0)
+    out = model([Value(0.5, label="x0"), Value(-1.0, label="x1")])
+    out.backward()
+    for expand in (False, True):
+        graph = draw_graph(out, expand_neurons=expand)
+        top = _tops(graph.svg())
+        name = {node: f"v{i}" for node, i in graph._plan.index.items()}
+        x0, x1 = out.parents[-2:][0].parents[-2:]  # the inputs, through neuron 0 of layer 0
+        assert top[name[x0]] < top[name[x1]]
+        for neuron in model.layers[0].neurons:
+            w0, w1 = neuron.w
+            assert top[name[w0]] < top[name[w1]]
+        first, second = (name[n.w[0]] for n in model.layers[0].neurons)
+        assert top[first] < top[second]  # neuron 0 above neuron 1
+    source = graph.source
+    assert 'label="layers.0.neurons.0"' in source and 'label="layers.0.neurons.1"' in source
+
+
+def test_nn_losses_are_labelled() -> None:
+    nn = pytest.importorskip("nn")
+    model = nn.MLP(2, [2, 1], seed=0)
+    scores = [model([0.5, -1.0]), model([1.0, 1.0])]
+    assert nn.hinge(scores, [1, -1]).label == "hinge"
+    assert nn.mse(scores, [1.0, 0.0]).label == "mse"
+    assert nn.l2_penalty(model.parameters(), 1e-4).label == "l2"
+    total, _ = nn.step.build_loss(model, nn.hinge, [[0.5, -1.0]], [1], model.parameters(), l2=0.1)
+    assert total.label == "loss"
+
+
+def _tops(svg: str) -> dict[str, float]:
+    """The top edge (SVG y, smaller is higher) of each node, by its DOT name."""
+    tops = {}
+    for g in ET.fromstring(svg).iter(f"{SVG}g"):
+        polygon = next(g.iter(f"{SVG}polygon"), None)
+        if g.get("class") == "node" and polygon is not None:
+            ys = [float(p.split(",")[1]) for p in polygon.get("points").split()]
+            tops[g.find(f"{SVG}title").text] = min(ys)
+    return tops

@@ -11,6 +11,8 @@ one node's neighbourhood; ``rendering_backend`` says which Graphviz renders. The
 - ``backends``       system ``dot`` or the Graphviz bundled in ``pygraphviz``, both in a
                      process that Ctrl-C and a time limit can stop (``_render_worker``)
 - ``display``        ``draw_graph`` and the ``Graph`` object (SVG + PNG display bundle)
+- ``expand``         a fused neuron drawn as its products, sum and activation
+- ``player``         ``play(root)``: step, play and scrub forward and backward (HTML)
 
 Importing this package needs only the standard library; Graphviz is loaded on first render.
 
@@ -29,16 +31,19 @@ from autograd_engine.viz.backends import (
     rendering_backend,
 )
 from autograd_engine.viz.display import DEFAULT_MAX_NODES, Graph, draw_dot, draw_graph, focus
+from autograd_engine.viz.player import Player, play
 
 __all__ = [
     "DEFAULT_MAX_NODES",
     "BackendUnavailableError",
     "Graph",
+    "Player",
     "RenderError",
     "RenderTimeoutError",
     "RenderingBackend",
     "draw_dot",
     "draw_graph",
     "focus",
+    "play",
     "rendering_backend",
 ]

@@ -225,6 +225,7 @@ def draw_graph(
     grads: Mapping[Value, float] | None = None,
     format: str = "svg",
     size: float | tuple[float, float] | str | None = DEFAULT_SIZE,
+    expand_neurons: bool | None = None,
 ) -> Graph:
     """Draw the computation graph of one root or several.
 
@@ -252,13 +253,18 @@ def draw_graph(
         size: the largest picture in inches, as Graphviz's ``size``: a width (the default
             fits a 960-pixel column), a ``(width, height)`` pair, ``"W,H"``, or ``None``
             for the natural size. Larger drawings are scaled down to it.
+        expand_neurons: draw each fused neuron (``affine``, one node) as the lecture
+            does: its products ``w·x``, their sum and the activation, each with data and
+            grad computed from the fused node. ``None`` (the default) expands them when
+            the drawing stays small (``dot_builder.EXPAND_LIMIT`` records); ``True`` or
+            ``False`` forces either.
 
     >>> from autograd_engine import Value
     >>> x = Value(3.0, label="x")
     >>> y = x * x
     >>> y.backward()
     >>> graph = draw_graph(y, edge_labels=True)
-    >>> print(graph.source.splitlines()[4])
+    >>> print(graph.source.splitlines()[6])
     \tv0 [fillcolor="#a5d8ff" label="{ x | data 3.0000 | grad 6.0000 }" shape=record]
     >>> [line.split("[")[1] for line in graph.source.splitlines() if "v0 ->" in line][0]
     'label="local 3.0000\\\\ngrad += 1.0000 × 3.0000 = 3.0000"]'
@@ -283,6 +289,7 @@ def draw_graph(
         grads=grads,
         title=title,
         size=checks.size(size),
+        expand=None if expand_neurons is None else checks.flag(expand_neurons, "expand_neurons"),
     )
     kind = checks.format_name(format, "draw_graph")
     plan = plan_drawing(

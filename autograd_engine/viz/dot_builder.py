@@ -16,10 +16,14 @@ from dataclasses import dataclass, field, replace
 from autograd_engine.value import Value, local_derivatives
 from autograd_engine.viz import labels, shape
 from autograd_engine.viz.clusters import Summary
+from autograd_engine.viz.expand import Expansion, expand
 from autograd_engine.viz.labels import attributes
 from autograd_engine.viz.layout_budget import MAX_NODES, Plan, Unit
 
 RANKDIRS = ("LR", "RL", "TB", "BT")
+# Fused neurons are drawn expanded (by default) while the drawing has at most this many
+# records: enough for a small network's prediction, not for a layer of 16-input neurons.
+EXPAND_LIMIT = 60
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,7 @@ class DotOptions:
     grads: Mapping[Value, float] | None = None
     title: str | None = None
     size: str | None = None  # Graphviz's size attribute, inches
+    expand: bool | None = None  # fused neurons as their chain; None: when small (``expand``)
 
 
 @dataclass
@@ -77,11 +82,14 @@ def build_dot(plan: Plan, options: DotOptions) -> DotDocument:
     \tv0 -> v1op
     \tv1op -> v1
     """
+    writer = _Writer(plan, options)
     if options.rankdir is None:
-        options = replace(options, rankdir=shape.rankdir(plan, options.edge_labels is True))
+        chains = writer.expanded.values()
+        extra = max((1 + (c.total is not None) for c in chains), default=0)
+        direction = shape.rankdir(plan, options.edge_labels is True, extra_ranks=extra)
+        options = writer.options = replace(options, rankdir=direction)
     if options.rankdir not in RANKDIRS:
         raise ValueError(f"draw_graph: rankdir must be one of {RANKDIRS}, got {options.rankdir!r}")
-    writer = _Writer(plan, options)
     doc = DotDocument(_graph_attr(plan, options), _NODE_ATTR.copy(), _EDGE_ATTR.copy())
     doc.body = writer.body()
     return doc
@@ -134,6 +142,23 @@ class _Writer:
         self.grads = options.grads
         self.roles_used: dict[str, None] = {}
         self._local: dict[Value, tuple[float, ...] | None] = {}
+        self.expanded = self._expansions(options.expand)
+
+    def _expansions(self, wanted: bool | None) -> dict[Value, Expansion]:
+        """The fused neurons drawn as their chain: all (True), none (False), or all when
+        the drawing stays small enough to read (None, up to ``EXPAND_LIMIT`` records)."""
+        if wanted is False:
+            return {}
+        found = {}
+        for unit in self.plan.units:
+            if isinstance(unit, Value):
+                chain = expand(unit, self.grad(unit))
+                if chain is not None:
+                    found[unit] = chain
+        added = sum(chain.added() for chain in found.values())
+        if wanted is None and len(self.plan.units) + added > EXPAND_LIMIT:
+            return {}
+        return found
 
     def name(self, unit: Unit) -> str:
         if isinstance(unit, Summary):
@@ -151,6 +176,12 @@ class _Writer:
         keys = self._cluster_keys(members)
         for path in sorted(self.plan.cluster_parent, key=keys.__getitem__):
             children.setdefault(self.plan.cluster_parent[path], []).append(path)
+        # Graphviz lays a left-to-right graph out top to bottom and turns it, which puts
+        # the first node of a rank at the bottom: declared in reverse, w[0], x0 and
+        # neuron 0 come out on top, in reading order.
+        flip = self.options.rankdir in ("LR", "RL")
+        if flip:
+            children = {path: paths[::-1] for path, paths in children.items()}
         lines: list[str] = []
         number = 0
         # Clusters first, each with its nodes and nested clusters: an explicit stack keeps
@@ -166,18 +197,22 @@ class _Writer:
             lines.append(f"{indent}subgraph cluster_{number} {{\n")
             number += 1
             lines.append(f"{indent}\t{attributes(_cluster_attr(path))}\n")
-            for unit in members.get(path, []):
-                lines.extend(indent + "\t" + line for line in self.nodes(unit))
+            lines.extend(indent + "\t" + line for line in self._node_lines(members, path, flip))
             stack.append(f"{indent}}}\n")
             stack.extend((p, level + 1) for p in reversed(children.get(path, [])))
-        for unit in members.get(None, []):
-            lines.extend("\t" + line for line in self.nodes(unit))
+        lines.extend("\t" + line for line in self._node_lines(members, None, flip))
         if self.options.legend:
             roles = [r for r in labels.ROLE_COLOURS if r in self.roles_used]
             legend = labels.legend_label(roles, bool(self.plan.summaries))
             lines.append(f"\tlegend [label={legend} shape=plaintext style=solid]\n")
         lines.extend(self.edges())
         return lines
+
+    def _node_lines(
+        self, members: dict[str | None, list[Unit]], path: str | None, flip: bool
+    ) -> list[str]:
+        units = members.get(path, [])
+        return [line for unit in (units[::-1] if flip else units) for line in self.nodes(unit)]
 
     def nodes(self, unit: Unit) -> list[str]:
         hidden = self.plan.hidden_inputs.get(unit, 0)
@@ -191,7 +226,11 @@ class _Writer:
         role = labels.role(unit, self.outputs)
         self.roles_used[role] = None
         record = labels.value_record(
-            unit, self.grad(unit), show_grad=self.options.show_grad, horizontal=self.horizontal
+            unit,
+            self.grad(unit),
+            show_grad=self.options.show_grad,
+            horizontal=self.horizontal,
+            label=self._short_label(unit),
         )
         attrs = {"fillcolor": labels.ROLE_COLOURS[role], "label": record, "shape": "record"}
         if role == "output":
@@ -199,25 +238,106 @@ class _Writer:
         if unit in self.highlight:
             attrs.update(color=labels.HIGHLIGHT_COLOUR, penwidth="3")
         lines = [f"{name} [{attributes(attrs)}]\n"]
+        chain = self.expanded.get(unit)
+        if chain is not None:
+            lines.extend(self._chain_nodes(name, chain))
         if unit.op:
-            op = labels.escape_text(unit.op)
+            op = labels.escape_text(unit.op if chain is None else chain.activation or "+")
             op_attrs = {"fillcolor": labels.OP_COLOUR, "label": op, "shape": "ellipse"}
             op_attrs.update(fontsize="9", height="0.25", margin="0.03,0.01", width="0.3")
             if hidden:  # some inputs are left out of the picture: say how many
-                op_attrs.update(label=rf"{op}\n+{hidden} not drawn", style="filled,dashed")
+                # "+1 not drawn" under a "+" read as "++1": spell the count out instead.
+                more = f"{hidden} input{'s' if hidden > 1 else ''} not drawn"
+                op_attrs.update(label=rf"{op}\n({more})", style="filled,dashed")
             if unit in self.highlight:
                 op_attrs.update(color=labels.HIGHLIGHT_COLOUR, penwidth="2")
             lines.append(f"{name}op [{attributes(op_attrs)}]\n")
         return lines
 
+    def _short_label(self, unit: Value) -> str:
+        """A label without its cluster's path, which the box around it already shows
+        (``w[1]`` inside ``layers.0.neurons.3``)."""
+        path = self.plan.cluster_of.get(unit)
+        label = unit.label
+        if path and label.startswith(path + ".") and len(label) > len(path) + 1:
+            return label[len(path) + 1 :]
+        return label
+
+    def _chain_nodes(self, name: str, chain: Expansion) -> list[str]:
+        """Records and op nodes of the products and the sum of an expanded neuron."""
+        parts = [(f"{name}p{i}", part) for i, part in enumerate(chain.products)]
+        if self.options.rankdir in ("LR", "RL"):
+            parts.reverse()  # as ``body`` does: the first product on top
+        if chain.total is not None:
+            parts.append((f"{name}s", chain.total))
+        lines = []
+        for part_name, part in parts:
+            fake = Value(part.data, label=part.label)
+            record = labels.value_record(
+                fake, part.grad, show_grad=self.options.show_grad, horizontal=self.horizontal
+            )
+            attrs = {"fillcolor": labels.ROLE_COLOURS["interior"], "label": record}
+            attrs.update(shape="record", style="filled,dashed")
+            lines.append(f"{part_name} [{attributes(attrs)}]\n")
+            op_attrs = {"fillcolor": labels.OP_COLOUR, "label": part.op, "shape": "ellipse"}
+            op_attrs.update(fontsize="9", height="0.25", margin="0.03,0.01", width="0.3")
+            lines.append(f"{part_name}op [{attributes(op_attrs)}]\n")
+        return lines
+
+    def _chain_head(self, target: Value, chain: Expansion, operand: int | None) -> str:
+        """Where an input edge of an expanded neuron ends: a product's op, or the sum's."""
+        name = self.name(target)
+        into_sum = f"{name}sop" if chain.total is not None else f"{name}op"
+        if operand is None or operand == chain.n:
+            return into_sum
+        return f"{name}p{operand if operand < chain.n else operand - chain.n - 1}op"
+
+    def _chain_edges(self, target: Value, chain: Expansion) -> list[str]:
+        """Edges inside an expanded neuron, labelled like any edge when asked."""
+        name = self.name(target)
+        labelled = self._labelled(target)
+        show = self.options.show_grad
+        upstream = chain.products[0].grad if chain.products else self.grad(target)
+        into_sum = f"{name}sop" if chain.total is not None else f"{name}op"
+        lines = []
+        for i in range(chain.n):
+            lines.append(f"\t{name}p{i}op -> {name}p{i}\n")
+            attrs = {"label": labels.edge_text(1.0, upstream, show_grad=show)} if labelled else {}
+            suffix = f" [{attributes(attrs)}]" if attrs else ""
+            lines.append(f"\t{name}p{i} -> {into_sum}{suffix}\n")
+        if chain.total is not None:
+            lines.append(f"\t{name}sop -> {name}s\n")
+            text = labels.edge_text(chain.slope, self.grad(target), show_grad=show)
+            suffix = f" [{attributes({'label': text})}]" if labelled else ""
+            lines.append(f"\t{name}s -> {name}op{suffix}\n")
+        return lines
+
+    def _chain_local(self, target: Value, chain: Expansion, operand: int | None) -> float:
+        """The local derivative on an input edge of an expanded neuron."""
+        parents = target.parents
+        if operand is None or operand == chain.n:
+            return 1.0
+        if operand < chain.n:
+            return parents[chain.n + 1 + operand].data  # d(w·x)/dw = x
+        return parents[operand - chain.n - 1].data  # d(w·x)/dx = w
+
     def edges(self) -> list[str]:
         lines = []
         for source, target, operand in self.plan.edges:
             head = self.name(target) + ("op" if isinstance(target, Value) else "")
+            chain = self.expanded.get(target) if isinstance(target, Value) else None
             attrs = {}
-            if operand is not None and isinstance(target, Value) and self._labelled(target):
-                local = self.local(target)
-                value = None if local is None else local[operand]
+            if chain is not None and isinstance(target, Value):
+                head = self._chain_head(target, chain, operand)
+                if self._labelled(target):
+                    upstream = chain.products[0].grad if chain.products else self.grad(target)
+                    local = self._chain_local(target, chain, operand)
+                    attrs["label"] = labels.edge_text(
+                        local, upstream, show_grad=self.options.show_grad
+                    )
+            elif operand is not None and isinstance(target, Value) and self._labelled(target):
+                derivatives = self.local(target)
+                value = None if derivatives is None else derivatives[operand]
                 attrs["label"] = labels.edge_text(
                     value, self.grad(target), show_grad=self.options.show_grad
                 )
@@ -225,6 +345,8 @@ class _Writer:
             lines.append(f"\t{self.name(source)} -> {head}{suffix}\n")
         for unit in self.plan.units:
             if isinstance(unit, Value) and unit.op:
+                if unit in self.expanded:
+                    lines.extend(self._chain_edges(unit, self.expanded[unit]))
                 lines.append(f"\t{self.name(unit)}op -> {self.name(unit)}\n")
         return lines
 

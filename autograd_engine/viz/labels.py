@@ -120,8 +120,12 @@ def role(node: Value, outputs: frozenset[Value] | set[Value]) -> str:
     return "input" if not node.parents else "interior"
 
 
-def value_record(node: Value, grad: float, *, show_grad: bool, horizontal: bool) -> str:
+def value_record(
+    node: Value, grad: float, *, show_grad: bool, horizontal: bool, label: str | None = None
+) -> str:
     r"""The record label ``label | data ... | grad ...`` of one Value (no label cell if unlabelled).
+
+    ``label`` replaces ``node.label`` (a drawing shortens labels inside their cluster).
 
     ``horizontal`` wraps the fields in braces, which Graphviz needs to lay a record out
     left to right when the graph itself runs left to right.
@@ -131,7 +135,8 @@ def value_record(node: Value, grad: float, *, show_grad: bool, horizontal: bool)
     { x\|y | data 3.0000 | grad 6.0000 }
     """
     # An unlabelled node gets no empty label cell: it would read as a missing value.
-    fields = [escape_record(node.label)] if node.label else []
+    text = node.label if label is None else label
+    fields = [escape_record(text)] if text else []
     fields.append(f"data {format_number(node.data)}")
     if show_grad:
         fields.append(f"grad {format_number(grad)}")

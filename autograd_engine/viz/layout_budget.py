@@ -138,6 +138,7 @@ def plan_drawing(
         if place is not None and place in top_of:
             home[node] = parent_of[top_of[place]]  # type: ignore[assignment]
     cluster_of = {u: home.get(u) if isinstance(u, Value) else parent_of[u.path] for u in units}
+    parent_of = _neuron_boxes(units, cluster_of, parent_of)
     # Graphviz lays out deeply nested clusters slowly (250 Values in 125 nested boxes took
     # 44 s): boxes deeper than ``MAX_NESTING`` are drawn as part of their ancestor there.
     flatten = clusters.tops(parent_of, MAX_NESTING - 1)
@@ -158,6 +159,45 @@ def plan_drawing(
         omitted=len(universe) - shown,
         capped=max_nodes is None or max_nodes > MAX_NODES,
     )
+
+
+def _neuron_boxes(
+    units: Sequence[Unit], cluster_of: dict[Unit, str | None], parent_of: dict[str, str | None]
+) -> dict[str, str | None]:
+    """Boxes for nodes whose parameters all sit under one deeper dotted path.
+
+    A layer computes its neurons in one call, under the layer's scope; its weights are
+    labelled ``layers.0.neurons.8.w[0]``..., so a node whose parameters all share the path
+    ``layers.0.neurons.8`` is drawn in a box of that name, with them, inside the layer's.
+    A neuron called on its own has the scope ``neurons.8``: its box takes the full path.
+    Returns the cluster tree with the new boxes (``cluster_of`` is updated in place).
+    """
+    tree = dict(parent_of)
+    renamed: dict[str, str] = {}
+    for unit in units:
+        if not isinstance(unit, Value) or not unit.op:
+            continue
+        params = [p for p in unit.parents if p.kind == "parameter" and p.label]
+        paths = {p.label.rpartition(".")[0] for p in params}
+        if len(params) < 2 or len(paths) != 1:
+            continue
+        path, here = paths.pop(), cluster_of.get(unit)
+        if here and path.endswith("." + here) and here not in tree.values():
+            renamed[here] = path  # a module called alone: its scope lacks its parents' path
+            continue
+        if not path or path == here or (here and not path.startswith(here + ".")):
+            continue
+        tree.setdefault(path, here)
+        cluster_of[unit] = path
+        for p in params:
+            if p in cluster_of and cluster_of[p] == here:
+                cluster_of[p] = path
+    for short, full in renamed.items():
+        tree.setdefault(full, tree.get(short))
+        for unit, where in cluster_of.items():
+            if where == short:
+                cluster_of[unit] = full
+    return tree
 
 
 def layout_cost(units: Sequence[Unit], edges: Sequence[Edge], edge_labels: bool) -> int:

@@ -20,8 +20,11 @@ ROW = 0.42  # a record's height
 EDGE_LABEL = 1.6  # width an edge label adds between two ranks (its two lines of text)
 
 
-def rankdir(plan: Plan, edge_labels: bool) -> str:
+def rankdir(plan: Plan, edge_labels: bool, extra_ranks: int = 0) -> str:
     """``"LR"`` unless the left-to-right picture would be far wider than the column.
+
+    ``extra_ranks`` are ranks the DOT adds beyond the plan's (an expanded neuron's
+    products and sum), counted at the average record width.
 
     >>> from autograd_engine import Value
     >>> from autograd_engine.viz.layout_budget import plan_drawing
@@ -43,7 +46,8 @@ def rankdir(plan: Plan, edge_labels: bool) -> str:
         widest[rank] = max(widest.get(rank, 0.0), _record_width(unit, across=True))
         across[rank] = across.get(rank, 0.0) + _record_width(unit, across=False) + 0.2
     gap = OP_WIDTH + (EDGE_LABEL if edge_labels else 0.0)
-    wide_lr = sum(widest.values()) + gap * (len(widest) - 1)
+    average = sum(widest.values()) / len(widest)
+    wide_lr = sum(widest.values()) + extra_ranks * average + gap * (len(widest) + extra_ranks - 1)
     wide_tb = max(across.values()) * (2.0 if edge_labels else 1.0)
     shrink_lr = min(1.0, COLUMN / wide_lr)
     shrink_tb = min(1.0, COLUMN / wide_tb)

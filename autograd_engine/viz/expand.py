@@ -1,0 +1,96 @@
+"""Expanded neurons: a fused neuron drawn as the chain the lecture draws.
+
+``affine`` makes a neuron one node, ``act(b + w1*x1 + ... + wn*xn)``, which is fast but
+hides the products, the sum and the activation a student expects to see. Drawing can
+show that chain again without building it: every intermediate's data and gradient follows
+from the fused node and its operands, read through public attributes (``op``, ``parents``,
+``data``, ``grad``) and the op table's ``activation`` trait (the activation's output and
+the slope that reaches the sum, as Python expressions), so no op is known here by name.
+
+The sum runs left to right from the bias, as the fused node computes it; the gradient
+reaching each product and the sum is ``grad * d act / d sum``, exactly what the chain of
+``*``, ``+`` and the activation would hold after ``backward()``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from autograd_engine.opspec import OPS
+from autograd_engine.value import Value
+
+
+@dataclass(frozen=True)
+class Part:
+    """One drawn intermediate: a product ``w·x`` or the pre-activation sum."""
+
+    label: str
+    op: str
+    data: float
+    grad: float
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """A fused neuron of ``n`` inputs as products, a sum (unless linear) and the node.
+
+    ``activation`` is the op drawn for the node itself ("" for a linear neuron, whose node
+    is the sum); ``slope`` is d(node)/d(sum).
+    """
+
+    n: int
+    products: tuple[Part, ...]
+    total: Part | None
+    activation: str
+    slope: float
+
+    def added(self) -> int:
+        """How many records the expansion adds to the drawing."""
+        return self.n + (self.total is not None)
+
+
+def expand(node: Value, grad: float) -> Expansion | None:
+    """The chain behind a fused neuron, or None for any other node.
+
+    >>> from autograd_engine import Value, affine
+    >>> x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    >>> w1, w2, b = Value(-3.0, label="w1"), Value(1.0, label="w2"), Value(6.88, label="b")
+    >>> o = affine((w1, w2, b), (x1, x2), "tanh")
+    >>> o.backward()
+    >>> chain = expand(o, o.grad)
+    >>> [(p.label, p.data) for p in chain.products], chain.activation
+    ([('x1·w1', -6.0), ('x2·w2', 0.0)], 'tanh')
+    >>> round(chain.total.data, 2), round(chain.total.grad, 4), round(w1.grad, 4)
+    (0.88, 0.501, 1.0019)
+    """
+    spec = OPS.get(node.op) if isinstance(node.op, str) else None
+    fused = getattr(spec, "activation", None)
+    parents = node.parents
+    if fused is None or len(parents) % 2 == 0 or not parents:
+        return None
+    n = len(parents) // 2
+    weights, bias, inputs = parents[:n], parents[n], parents[n + 1 :]
+    total = bias.data
+    products = []
+    for i, (w, x) in enumerate(zip(weights, inputs, strict=True)):
+        total += w.data * x.data  # left to right from the bias, as the fused node sums
+        products.append((f"{_short(x, f'x[{i}]')}·{_short(w, f'w[{i}]')}", w.data * x.data))
+    linear = fused.output("u").strip() == "u"
+    slope = _evaluate(fused.slope("1.0", "out"), node.data)
+    upstream = grad * slope
+    parts = tuple(Part(label, "*", data, upstream) for label, data in products)
+    if linear:
+        return Expansion(n, parts, None, "", 1.0)
+    activation = node.op.partition("_")[2] or "act"
+    return Expansion(n, parts, Part("b + Σ w·x", "+", total, upstream), activation, slope)
+
+
+def _evaluate(expression: str, out: float) -> float:
+    """The op table's slope expression at this output (the engine's own replay text)."""
+    return float(eval(expression, {"math": math, "__builtins__": {}}, {"out": out}))
+
+
+def _short(node: Value, fallback: str) -> str:
+    """A label's last dotted part (``layers.0.neurons.3.w[1]`` -> ``w[1]``)."""
+    return node.label.rpartition(".")[2] if node.label else fallback

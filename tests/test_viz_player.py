@@ -1,0 +1,91 @@
+"""The backprop player's data and document (the browser tests drive its controls)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from autograd_engine import Value
+from autograd_engine.viz import play
+
+pytest.importorskip("pygraphviz", reason="the draw extra is not installed")
+
+
+def neuron() -> Value:
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    n = x1 * w1 + x2 * w2 + Value(6.8813735870195432, label="b")
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o
+
+
+def player_data(document: str) -> dict:
+    text = re.search(
+        r'<script id="player-data" type="application/json">(.*?)</script>', document, re.S
+    ).group(1)
+    return json.loads(text)
+
+
+def test_steps_run_forward_then_backward_with_the_engines_gradients() -> None:
+    o = neuron()
+    player = play(o)
+    phases = [s["phase"] for s in player.steps]
+    assert phases == ["forward"] * 5 + ["backward"] * 5
+    assert player.steps[0]["text"].startswith("forward: ")
+    assert "o.grad" not in player.steps[-1]["text"]
+    last_grads = {}
+    for step in player.steps:
+        last_grads.update(step["grad"])
+    o.backward()  # the player left every gradient as it was: zero
+    index = player.graph._plan.index
+    for node, i in index.items():
+        shown = last_grads.get(f"v{i}", "0.0000")
+        assert shown == f"{node.grad:.4f}", node
+
+
+def test_showing_the_player_changes_no_gradient() -> None:
+    o = neuron()
+    o.backward()
+    before = {id(p): p.grad for p in o.parents}
+    play(o)
+    assert {id(p): p.grad for p in o.parents} == before
+
+
+def test_document_is_self_contained(tmp_path: Path) -> None:
+    player = play(neuron())
+    document = player.html()
+    assert "<svg" in document and "http://" not in document.replace("http://www.w3.org", "")
+    assert "https://" not in document and "src=" not in document  # no CDN, no fetch
+    assert player_data(document)["steps"] == player.steps
+    path = player.save(tmp_path / "player.html")
+    assert path.read_text(encoding="utf-8") == document
+
+
+def test_bundle_has_html_and_static_pictures() -> None:
+    bundle = play(neuron())._repr_mimebundle_()
+    assert bundle["text/html"].startswith("<iframe srcdoc=")
+    assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
+    assert "<svg" in bundle["image/svg+xml"]
+    assert bundle["text/plain"] == "<Player: 5 forward and 5 backward steps>"
+
+
+def test_labels_cannot_end_the_script() -> None:
+    x = Value(1.0, label="</script><b>")
+    document = play(x * 2).html()
+    assert document.count("</script>") == 2  # the data block's and the code's
+
+
+def test_bad_arguments_are_named() -> None:
+    with pytest.raises(TypeError, match="play: root must be a Value"):
+        play(3.0)
+    big = Value(0.0)
+    for _ in range(200):
+        big = big + 1.0
+    with pytest.raises(ValueError, match="play: the graph has 401 values"):
+        play(big)
