@@ -361,6 +361,8 @@ def _pow(self: Value, exponent: object) -> Value:
         n = to_float(exponent)
     except TypeError:
         return NotImplemented  # type: ignore[no-any-return]
+    except OverflowError as exc:
+        raise OverflowError(f"**: {exc}") from None
     # OpSpec.__call__ without its keyword handling (4x slower): x**2 is in every loss.
     spec, params = OPS["**n"], (n,)
     try:
@@ -373,7 +375,10 @@ def _pow(self: Value, exponent: object) -> Value:
 
 def _rpow(self: Value, base: object) -> Value:
     """``2 ** x``: the table's ``**`` with a constant base."""
-    operand = as_operand(base)
+    try:
+        operand = as_operand(base)
+    except OverflowError as exc:
+        raise OverflowError(f"**: {exc}") from None
     return NotImplemented if operand is None else OPS["**"](operand, self)  # type: ignore[return-value]
 
 

@@ -158,10 +158,13 @@ class OpSpec:
         unknown = set(params) - set(self.params)
         if unknown:
             raise TypeError(f"{self.name} got unexpected parameter(s) {sorted(unknown)}")
-        fixed = tuple(to_float(params.get(k, v)) for k, v in self.params.items())
-        if not any(isinstance(x, Value) for x in inputs):
-            return self.evaluate([to_float(x) for x in inputs], fixed)
-        parents = tuple(x if isinstance(x, Value) else constant(x) for x in inputs)
+        try:
+            fixed = tuple(to_float(params.get(k, v)) for k, v in self.params.items())
+            if not any(isinstance(x, Value) for x in inputs):
+                return self.evaluate([to_float(x) for x in inputs], fixed)
+            parents = tuple(x if isinstance(x, Value) else constant(x) for x in inputs)
+        except OverflowError as exc:
+            raise OverflowError(f"{self.name}: {exc}") from None
         data = self.evaluate([p._data for p in parents], fixed)
         return make_node(data, parents, self.bind(fixed), self.display(fixed))
 
@@ -293,6 +296,8 @@ def binary(spec: OpSpec, name: str = "") -> tuple[Callable[..., Any], Callable[.
                 other = constant(other)  # type: ignore[arg-type]
             except TypeError:
                 return NotImplemented  # type: ignore[no-any-return]
+            except OverflowError as exc:
+                raise OverflowError(f"{op}: {exc}") from None
         try:
             data = forward(self._data, other._data)
         except (ArithmeticError, ValueError) as exc:
@@ -304,6 +309,8 @@ def binary(spec: OpSpec, name: str = "") -> tuple[Callable[..., Any], Callable[.
             operand = constant(other)  # type: ignore[arg-type]
         except TypeError:
             return NotImplemented  # type: ignore[no-any-return]
+        except OverflowError as exc:
+            raise OverflowError(f"{op}: {exc}") from None
         try:
             data = forward(operand._data, self._data)
         except (ArithmeticError, ValueError) as exc:

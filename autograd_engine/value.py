@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
-from autograd_engine.errors import AnomalyError
+from autograd_engine.errors import AnomalyError, short_repr
 from autograd_engine.graph import interior_order
 from autograd_engine.modes import _MODE
 from autograd_engine.sweep import _backward_error, sweep
@@ -47,22 +47,31 @@ def to_float(x: object) -> float:
     Traceback (most recent call last):
     ...
     TypeError: Value data must be a real number (int, float, bool or NumPy scalar), got str: '3'
+    >>> to_float(10**400)
+    Traceback (most recent call last):
+    ...
+    OverflowError: Value data must fit a float (at most about 1.8e308), got an int of 401 digits
     """
     kind = type(x)
     if kind is float:
         return x  # type: ignore[return-value]
-    if kind is int or kind is bool:
-        return float(x)  # type: ignore[arg-type]
-    if isinstance(x, numbers.Real):
-        return float(x)
+    try:
+        if kind is int or kind is bool:
+            return float(x)  # type: ignore[arg-type]
+        if isinstance(x, numbers.Real):
+            return float(x)
+    except OverflowError:
+        raise OverflowError(
+            f"Value data must fit a float (at most about 1.8e308), got {short_repr(x)}"
+        ) from None
     # NumPy's bool_ and 0-d arrays are not registered as numbers.Real; accept them by value.
     if kind.__module__ == "numpy" and getattr(x, "ndim", None) == 0:
         item = x.item()  # type: ignore[attr-defined]
         if isinstance(item, bool | int | float):
-            return float(item)
+            return to_float(item)
     raise TypeError(
         "Value data must be a real number (int, float, bool or NumPy scalar), "
-        f"got {kind.__name__}: {x!r}"
+        f"got {kind.__name__}: {short_repr(x)}"
     )
 
 
@@ -79,7 +88,11 @@ def _checked_float(value: object, name: str) -> float:
     except TypeError:
         raise TypeError(
             f"Value.{name} must be a real number (int, float, bool or NumPy scalar), "
-            f"got {type(value).__name__}: {_short_repr(value)}"
+            f"got {type(value).__name__}: {short_repr(value)}"
+        ) from None
+    except OverflowError:
+        raise OverflowError(
+            f"Value.{name} must fit a float (at most about 1.8e308), got {short_repr(value)}"
         ) from None
 
 
@@ -95,13 +108,8 @@ def _seed(grad: object) -> float:
     except TypeError:
         raise TypeError(
             f"backward(grad=...) must be a real number, d(output)/d(this node), got "
-            f"{type(grad).__name__}: {_short_repr(grad)}; the default 1.0 is what a loss needs"
+            f"{type(grad).__name__}: {short_repr(grad)}; the default 1.0 is what a loss needs"
         ) from None
-
-
-def _short_repr(value: object, limit: int = 80) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else f"{text[: limit - 3]}..."
 
 
 class Value:
@@ -306,9 +314,10 @@ use x.exp() or autograd_engine.exp(x) to stay in the graph, or x.data for the nu
 
     def _compare_data(self, other: object) -> float | None:
         if isinstance(other, Value):
-            return other.data
+            return other._data
         if isinstance(other, numbers.Real):
-            return float(other)
+            # Compared as they are: float < int is exact in Python, even past 1e308.
+            return other  # type: ignore[return-value]
         return None
 
     def __lt__(self, other: object) -> bool:

@@ -34,7 +34,7 @@ from nn.activations import ACTIVATIONS, Activation, resolve_activation
 from nn.init import Init, resolve_init
 from nn.module import Module
 from nn.rng import Seed, make_rng
-from nn.saving import StateDictError, read_saved
+from nn.saving import StateDictError, check_architecture_size, clip, read_saved, short
 
 
 def _pick_activation(activation: Activation | bool, nonlin: bool | None) -> Activation:
@@ -393,13 +393,25 @@ class MLP(Module):
         }
 
     @classmethod
-    def from_file(cls, path: str | os.PathLike[str]) -> MLP:
+    def from_file(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        max_parameters: int | None = None,
+        max_bytes: int | None = None,
+    ) -> MLP:
         """Build an MLP from a file written by ``save``, shape and weights both.
+
+        The file is untrusted: before anything is built, its architecture must hold at
+        most ``max_parameters`` parameters (default ``nn.saving.MAX_PARAMETERS``, one
+        million) and exactly as many as the file stores; a file larger than
+        ``max_bytes`` (default ``nn.saving.MAX_FILE_BYTES``, 64 MiB) is not read.
 
         Raises:
             OSError: the file cannot be read.
-            StateDictError: the file is not a saved MLP or its parameters do not fit
-                its architecture; the message names the file and the key.
+            StateDictError: the file is not a saved MLP, is too large, describes too
+                large a model, or its parameters do not fit its architecture; the
+                message names the file and the key.
 
         >>> import os, tempfile
         >>> path = os.path.join(tempfile.mkdtemp(), "model.json")
@@ -409,11 +421,14 @@ class MLP(Module):
         >>> copy.architecture() == model.architecture(), copy.state_dict() == model.state_dict()
         (True, True)
         """
-        document = read_saved(path)
+        document = read_saved(path, max_bytes=max_bytes)
         name = os.fspath(path)
         shape = document.get("architecture")
         if not isinstance(shape, dict) or shape.get("class") != "MLP":
-            raise StateDictError(f"{name}: key 'architecture' does not describe an MLP: {shape!r}")
+            raise StateDictError(
+                f"{name}: key 'architecture' does not describe an MLP: {short(shape)}"
+            )
+        check_architecture_size(name, shape, document["parameters"], max_parameters)
         try:
             model = cls(
                 shape["nin"],
@@ -423,7 +438,10 @@ class MLP(Module):
                 seed=0,
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise StateDictError(f"{name}: key 'architecture' cannot build an MLP: {exc}") from None
+            reason = clip(str(exc))
+            raise StateDictError(
+                f"{name}: key 'architecture' cannot build an MLP: {reason}"
+            ) from None
         model.load_state_dict(document["parameters"], source=name)
         return model
 

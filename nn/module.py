@@ -24,7 +24,15 @@ from pathlib import Path
 from typing import Any
 
 from autograd_engine import Value, scope
-from nn.saving import FORMAT, VERSION, StateDictError, read_saved, write_atomically
+from nn.saving import (
+    FORMAT,
+    VERSION,
+    StateDictError,
+    checked_number,
+    read_saved,
+    short,
+    write_atomically,
+)
 
 State = dict[str, float | list[float]]
 
@@ -320,10 +328,10 @@ class Module:
         groups = dict(self.named_parameter_groups())
         for name in groups:
             if name not in state:
-                raise StateDictError(f"{source}: missing key {name!r}")
+                raise StateDictError(f"{source}: missing key {short(name)}")
         for name in state:
             if name not in groups:
-                raise StateDictError(f"{source}: unexpected key {name!r} (not in the model)")
+                raise StateDictError(f"{source}: unexpected key {short(name)} (not in the model)")
         assignments: list[tuple[Value, float]] = []
         for name, group in groups.items():
             assignments.extend(_checked_assignments(name, group, state[name], source))
@@ -361,19 +369,23 @@ class Module:
         }
         write_atomically(Path(path), json.dumps(document, indent=1) + "\n")
 
-    def load(self, path: str | os.PathLike[str] | None = None) -> None:
+    def load(
+        self, path: str | os.PathLike[str] | None = None, *, max_bytes: int | None = None
+    ) -> None:
         """Load parameters saved by ``save`` into this model; on any problem raise, change nothing.
 
         A file whose saved architecture differs from this model's (another activation,
-        say) is refused even when every size fits. To build a model from a file, shape
-        and all, use ``nn.load(path)`` or ``MLP.from_file(path)``.
+        say) is refused even when every size fits. A file larger than ``max_bytes``
+        (default ``nn.saving.MAX_FILE_BYTES``, 64 MiB) is refused without being read. To
+        build a model from a file, shape and all, use ``nn.load(path)`` or
+        ``MLP.from_file(path)``.
 
         Raises:
             OSError: the file cannot be read.
             TypeError: called on the class (``MLP.load(path)``); the message says what to
                 call instead.
-            StateDictError: the file is not valid JSON, not a saved model, or does not
-                fit this model; the message names the file and the key.
+            StateDictError: the file is too large, not valid JSON, not a saved model, or
+                does not fit this model; the message names the file and the key.
 
         >>> import os, tempfile
         >>> from nn import MLP
@@ -395,12 +407,12 @@ shape and weights, use nn.load(path) (or MLP.from_file(path))
             raise TypeError(_load_on_class_message(self, path))
         if path is None:
             raise TypeError(f"{type(self).__name__}.load() needs the path of a saved model")
-        document = read_saved(path)
+        document = read_saved(path, max_bytes=max_bytes)
         name = os.fspath(path)
         saved, own = document.get("architecture"), self.architecture()
         if saved is not None and own is not None and saved != own:
             raise StateDictError(
-                f"{name}: key 'architecture' describes {saved!r}, but this model is {own!r}"
+                f"{name}: key 'architecture' describes {short(saved)}, but this model is {own!r}"
             )
         self.load_state_dict(document["parameters"], source=name)
 
@@ -438,13 +450,6 @@ def _indexed(name: str, group: list[Value]) -> list[tuple[str, Value]]:
     return [(f"{name}[{index}]", value) for index, value in enumerate(group)]
 
 
-def _checked_number(number: Any, source: str, key: str) -> float:
-    # bool is an int subclass, but True is never a weight someone meant to save.
-    if type(number) not in (int, float) or not math.isfinite(number):
-        raise StateDictError(f"{source}: key {key!r} holds {number!r}, not a finite number")
-    return float(number)
-
-
 def _checked_assignments(
     name: str, group: Value | list[Value], numbers: Any, source: str
 ) -> list[tuple[Value, float]]:
@@ -452,14 +457,14 @@ def _checked_assignments(
     if isinstance(group, Value):
         if isinstance(numbers, list):
             raise StateDictError(f"{source}: key {name!r} holds a list, the model has one number")
-        return [(group, _checked_number(numbers, source, name))]
+        return [(group, checked_number(numbers, source, name))]
     if not isinstance(numbers, list):
-        raise StateDictError(f"{source}: key {name!r} holds {numbers!r}, expected a list")
+        raise StateDictError(f"{source}: key {name!r} holds {short(numbers)}, expected a list")
     if len(numbers) != len(group):
         raise StateDictError(
             f"{source}: key {name!r} holds {len(numbers)} number(s), the model has {len(group)}"
         )
     return [
-        (value, _checked_number(number, source, f"{name}[{index}]"))
+        (value, checked_number(number, source, f"{name}[{index}]"))
         for index, (value, number) in enumerate(zip(group, numbers, strict=True))
     ]

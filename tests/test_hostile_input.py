@@ -25,10 +25,8 @@ np = pytest.importorskip("numpy")
 def test_assigning_a_non_number_raises_naming_the_attribute(attribute: str, bad: object) -> None:
     v = Value(1.0)
     # grad = None has its own message (PyTorch's way to clear a gradient): test_error_table.
-    expected = (
-        "Value.grad = None" if bad is None and attribute == "grad" else "must be a real number"
-    )
-    with pytest.raises(TypeError, match=rf"Value\.{attribute}.*{re.escape(expected)}"):
+    expected = " = None: " if bad is None and attribute == "grad" else " must be a real number"
+    with pytest.raises(TypeError, match=rf"Value\.{attribute}{re.escape(expected)}"):
         setattr(v, attribute, bad)
     assert getattr(v, attribute) == (1.0 if attribute == "data" else 0.0)  # unchanged
 
@@ -85,3 +83,158 @@ def test_create_graph_is_honoured_inside_no_grad() -> None:
     assert d1.data == pytest.approx(math.cos(0.7), abs=1e-15)
     assert grad(d1, x) == pytest.approx(-math.sin(0.7), abs=1e-15)  # PyTorch: -0.644
     assert plain.parents == ()
+
+
+# -- item 5: a small file cannot make from_file build a huge model ------------------------
+
+
+def _envelope(architecture: object, parameters: object) -> str:
+    return json.dumps(
+        {
+            "format": "autograd-engine/nn",
+            "version": 1,
+            "architecture": architecture,
+            "parameters": parameters,
+        }
+    )
+
+
+def _mlp_shape(nin: object, nouts: object) -> dict[str, object]:
+    return {
+        "class": "MLP",
+        "nin": nin,
+        "nouts": nouts,
+        "activation": "relu",
+        "output_activation": "linear",
+    }
+
+
+def test_a_tiny_file_describing_a_huge_mlp_is_refused_before_building(tmp_path) -> None:
+    from nn import MLP, StateDictError
+
+    path = tmp_path / "huge.json"
+    path.write_text(_envelope(_mlp_shape(30000, [30000]), {}))
+    assert path.stat().st_size < 300
+    with pytest.raises(StateDictError, match=r"huge\.json: key 'architecture' describes 900030000"):
+        MLP.from_file(path)
+
+
+def test_the_architecture_must_match_the_parameter_count_in_the_file(tmp_path) -> None:
+    from nn import MLP, StateDictError
+
+    path = tmp_path / "short.json"
+    path.write_text(_envelope(_mlp_shape(50, [50]), {"layers.0.w": [0.0]}))
+    with pytest.raises(StateDictError, match=r"short\.json: .*2550 parameters, .* holds 1"):
+        MLP.from_file(path)
+
+
+def test_the_architecture_limit_is_overridable(tmp_path) -> None:
+    from nn import MLP, StateDictError
+
+    model = MLP(3, [4, 2], seed=0)  # 26 parameters
+    model.save(tmp_path / "m.json")
+    with pytest.raises(StateDictError, match="more than the limit of 10"):
+        MLP.from_file(tmp_path / "m.json", max_parameters=10)
+    assert MLP.from_file(tmp_path / "m.json", max_parameters=26).state_dict() == model.state_dict()
+
+
+# -- item 6: bounded file size, truncated values in messages -----------------------------
+
+
+def test_a_file_over_the_size_limit_is_refused_without_reading(tmp_path) -> None:
+    from nn import MLP, StateDictError
+
+    model = MLP(2, [1], seed=0)
+    model.save(tmp_path / "m.json")
+    size = (tmp_path / "m.json").stat().st_size
+    before = model.state_dict()
+    with pytest.raises(StateDictError, match=rf"m\.json: {size} bytes is more than the 10"):
+        model.load(tmp_path / "m.json", max_bytes=10)
+    with pytest.raises(StateDictError, match="max_bytes="):
+        MLP.from_file(tmp_path / "m.json", max_bytes=10)
+    model.load(tmp_path / "m.json", max_bytes=size)
+    assert model.state_dict() == before
+
+
+def test_the_default_size_limit_is_documented_and_used(tmp_path, monkeypatch) -> None:
+    import nn.saving
+    from nn import MLP, StateDictError
+
+    assert nn.saving.MAX_FILE_BYTES == 64 * 2**20
+    MLP(2, [1], seed=0).save(tmp_path / "m.json")
+    monkeypatch.setattr(nn.saving, "MAX_FILE_BYTES", 10)
+    with pytest.raises(StateDictError, match="more than the 10"):
+        MLP(2, [1]).load(tmp_path / "m.json")
+
+
+@pytest.mark.parametrize(
+    "parameters",
+    [
+        {"w": "x" * 1_000_000, "b": 0.0},
+        {"w": [0.0, "x" * 1_000_000], "b": 0.0},
+        {"w": [0.0, 0.0], "b": 0.0, "y" * 1_000_000: 1.0},
+    ],
+)
+def test_a_huge_value_in_a_file_gives_a_short_message(tmp_path, parameters) -> None:
+    from nn import Neuron, StateDictError
+
+    path = tmp_path / "big.json"
+    path.write_text(_envelope(None, parameters))
+    with pytest.raises(StateDictError, match=r"big\.json: ") as caught:
+        Neuron(2, seed=0).load(path)
+    assert len(str(caught.value)) < len(str(path)) + 300
+    assert "chars)" in str(caught.value)
+
+
+# -- item 11: huge integers ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "build, names",
+    [
+        (lambda: Value(10**400), "Value data"),
+        (lambda: Value(1.0) * 10**400, r"\*: "),
+        (lambda: 10**400 * Value(1.0), r"\*: "),
+        (lambda: Value(1.0) + 10**400, r"\+: "),
+        (lambda: Value(1.0) ** 10**400, r"\*\*: "),
+        (lambda: __import__("autograd_engine").exp(10**400), "exp: "),
+        (lambda: Value(10**5000), "Value data"),
+    ],
+)
+def test_huge_integers_are_refused_naming_the_op(build, names: str) -> None:
+    with pytest.raises(OverflowError, match=rf"{names}.*must fit a float.*an int of .*digits"):
+        build()
+
+
+def test_assigning_a_huge_integer_names_the_attribute() -> None:
+    v = Value(1.0)
+    with pytest.raises(OverflowError, match=r"Value\.data must fit a float"):
+        v.data = 10**400
+    assert v.data == 1.0
+
+
+def test_comparing_with_a_huge_integer_is_exact() -> None:
+    assert Value(1e308) < 10**400 and not Value(1e308) > 10**400
+
+
+@pytest.mark.parametrize("digits", [400, 5000])
+def test_a_huge_integer_in_a_model_file_names_the_file_and_key(tmp_path, digits: int) -> None:
+    from nn import Neuron, StateDictError
+
+    path = tmp_path / "m.json"
+    text = _envelope(None, {"w": [0.0, 0.0], "b": 0.0}).replace('"b": 0.0', '"b": 1' + "0" * digits)
+    path.write_text(text)
+    model = Neuron(2, seed=0)
+    before = model.state_dict()
+    with pytest.raises(StateDictError, match=rf"m\.json: key 'b' holds an integer of {digits + 1}"):
+        model.load(path)
+    assert model.state_dict() == before
+
+
+def test_a_huge_integer_in_the_architecture_names_the_file(tmp_path) -> None:
+    from nn import MLP, StateDictError
+
+    path = tmp_path / "m.json"
+    path.write_text(_envelope(_mlp_shape(2, [1]), {}).replace('"nin": 2', '"nin": 1' + "0" * 5000))
+    with pytest.raises(StateDictError, match=r"m\.json: key 'architecture' cannot build"):
+        MLP.from_file(path)
