@@ -78,6 +78,12 @@ def to_float(x: object) -> float:
 
 def _checked_float(value: object, name: str) -> float:
     """``to_float`` for an assignment to ``Value.data``/``Value.grad``: the message names it."""
+    if value is None and name == "grad":  # PyTorch's way to clear a gradient
+        raise TypeError(
+            "Value.grad = None: here a gradient is always a number (0.0 when nothing has "
+            "flowed back), never None as in PyTorch; to clear it assign 0.0 "
+            "(p.grad = 0.0) or call model.zero_grad() / optimizer.zero_grad()"
+        )
     try:
         return to_float(value)
     except TypeError:
@@ -88,6 +94,22 @@ def _checked_float(value: object, name: str) -> float:
     except OverflowError:
         raise OverflowError(
             f"Value.{name} must fit a float (at most about 1.8e308), got {short_repr(value)}"
+        ) from None
+
+
+def _seed(grad: object) -> float:
+    """``backward``'s seed as a float, or a TypeError saying what to pass instead."""
+    if isinstance(grad, Value):
+        raise TypeError(
+            f"backward(grad={grad!r}): the seed is a plain number, d(output)/d(this node), "
+            f"not a Value; pass grad={grad.data!r} (the Value's .data)"
+        )
+    try:
+        return to_float(grad)
+    except TypeError:
+        raise TypeError(
+            f"backward(grad=...) must be a real number, d(output)/d(this node), got "
+            f"{type(grad).__name__}: {short_repr(grad)}; the default 1.0 is what a loss needs"
         ) from None
 
 
@@ -336,10 +358,11 @@ use x.exp() or autograd_engine.exp(x) to stay in the graph, or x.data for the nu
         >>> x.grad  # two calls, accumulated on the leaf: 6 + 6
         12.0
         """
+        seed = grad if type(grad) is float else _seed(grad)
         order = interior_order(self)
         for node in order:
             node._grad = 0.0
-        self._grad += to_float(grad)
+        self._grad += seed
         sweep(order)
 
 
