@@ -79,7 +79,7 @@ class LiveView:
         self._layout: threading.Thread | None = None
         self._first: Any = None
         self._slots: list[tuple[str, str]] = []
-        self._grid: tuple | None = None
+        self._grid: _Grid | None = None
         self._handle: Any = None
         self._cost = 0.0  # seconds the last update took
         self._since = time.perf_counter()
@@ -229,6 +229,7 @@ class LiveView:
 
     def _classes(self) -> list[list[float]]:
         """Which side of the boundary each grid point is on (scores > 0), under no_grad."""
+        assert self._grid is not None  # _boundary made it before asking for classes
         grid_x, grid_y = self._grid[0], self._grid[1]
         with no_grad():
             scores = [[self.model([gx, gy]) for gx in grid_x] for gy in grid_y]
@@ -239,7 +240,11 @@ def _first(output: Any) -> Any:
     return output[0] if isinstance(output, list | tuple) else output
 
 
-def _grid(X: Sequence[Sequence[float]], points: int = 20, padding: float = 0.5) -> tuple:
+# (grid xs, grid ys, x range, y range)
+_Grid = tuple[list[float], list[float], tuple[float, float], tuple[float, float]]
+
+
+def _grid(X: Sequence[Sequence[float]], points: int = 20, padding: float = 0.5) -> _Grid:
     xs, ys = [float(p[0]) for p in X], [float(p[1]) for p in X]
     x_range = (min(xs) - padding, max(xs) + padding)
     y_range = (min(ys) - padding, max(ys) + padding)
@@ -257,7 +262,7 @@ def _parameters(model: Any) -> Sequence[Value]:
 
 def _number_slots(graph: Any) -> list[tuple[str, str]]:
     """For each ``data``/``grad`` text of the SVG, in order: the field and the node's name."""
-    slots = []
+    slots: list[tuple[str, str]] = []
     for title, body in re.findall(r"<title>([^<]*)</title>(.*?)</g>", graph.svg(), re.S):
         slots.extend((field, title) for field in _FIELD.findall(body))
     return slots
