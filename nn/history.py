@@ -33,6 +33,7 @@ class History:
     learning_rate: list[float] = field(default_factory=list)
     epoch: list[int] = field(default_factory=list)
     interrupted: bool = False  # stopped by Ctrl-C
+    metric_name: str = "accuracy"  # what ``accuracy`` holds: fit(metric="r2") records R²
     stopped: bool = False  # stopped by a callback raising StopTraining
 
     @property
@@ -51,7 +52,7 @@ class History:
         if self.loss:
             parts.append(f"final loss {self.loss[-1]:.4g}")
         if self.accuracy:
-            parts.append(f"final accuracy {self.accuracy[-1]:.4g}")
+            parts.append(f"final {self.metric_name} {self.accuracy[-1]:.4g}")
         if self.interrupted:
             parts.append("interrupted")
         if self.stopped:
