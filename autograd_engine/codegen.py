@@ -2,10 +2,12 @@
 
 Every node becomes one statement (``v12 = v3 * v7``) and every edge of the reverse sweep one
 more (``g3 += g12 * v7``), in the order ``backward()`` would run them, so the function
-does the same floating-point operations in the same order: the same bits. The text of each
-statement comes from the op table (``OpSpec.source``); an op without a source is called
-through the table (its ``forward`` and the node's bound rule). Everything lives in local
-variables, so a step allocates floats and nothing else.
+does the same floating-point operations in the same order: the same bits. No statement is
+written by hand: each node's forward and rule are run once on symbolic stand-ins for its
+variables (``autograd_engine.trace``) and the expressions they build are the statements.
+An op that cannot be traced (a Python branch, a function that needs a real float) is
+called instead, through its ``forward`` and the node's bound rule. Everything lives in
+local variables, so a step allocates floats and nothing else.
 
 ``autograd_engine.replay`` owns the user-facing side (roles of leaves, feeding, checks).
 """
@@ -17,19 +19,15 @@ from collections.abc import Callable
 from operator import attrgetter
 from typing import Any
 
+from autograd_engine.neuron import pre_activation, pre_activation_rule
 from autograd_engine.opspec import OPS, OpSpec
+from autograd_engine.trace import NAMES, Sym, Untraceable, text, trace
 from autograd_engine.value import Rule, Value
 
 # program(leaves, starts, seed, backward) -> (output, watched[, gradients])
 Program = Callable[..., tuple[Any, ...]]
 
 _data = attrgetter("_data")
-
-# Gradient blocks of these ops are skipped when their upstream gradient is zero (a dead
-# relu, a sample past its margin): every local derivative is 1 or one of the inputs, so
-# with a finite output every term would be a signed zero, which leaves a sum unchanged.
-# ``Value.backward``'s sweep skips the very same nodes, so the two agree bit for bit.
-_LINEAR_OPS = ("dot", "sum")
 
 _RULE_SPECS: dict[Rule, OpSpec] = {}
 
@@ -120,7 +118,7 @@ def compile_graph(
     results = "".join(f"g{index[leaf]}, " for leaf in grad_leaves)
     lines.append(f"return {out}, ({watched}), ({results})")
     source = "def replay(leaves, starts, seed, backward):\n    " + "\n    ".join(lines)
-    namespace = program.names
+    namespace = {**NAMES, **program.names}  # NAMES: what traced expressions refer to
     exec(compile(source, "<autograd_engine.codegen>", "exec"), namespace)
     return namespace["replay"]  # type: ignore[no-any-return]  # the function exec defined
 
@@ -131,17 +129,28 @@ def _forward_lines(
     spec_params: tuple[OpSpec, tuple[float, ...]],
     index: dict[Value, int],
 ) -> list[str]:
-    """``v<i> = ...``; a fused activation first sets its pre-activation sum ``u<i>``."""
+    """``v<i> = ...``; a fused neuron first sets its pre-activation sum ``u<i>``."""
     spec, params = spec_params
     i = index[node]
-    inputs = [f"v{index[p]}" for p in node.parents]
-    if spec.source is not None and not params:
-        expression = spec.source(inputs, f"v{i}", "g")[0]
-        if spec.activation is None:
-            return [f"v{i} = {expression}"]
-        return [f"u{i} = {expression}", f"v{i} = {spec.activation.output(f'u{i}')}"]
-    arguments = inputs + [program.ref(p, "K") for p in params]
-    return [f"v{i} = {program.ref(spec.forward, 'F')}({', '.join(arguments)})"]
+    inputs = [Sym(f"v{index[p]}") for p in node.parents]
+    if spec.layout == "neuron":
+        lines = [f"u{i} = {_expression(program, pre_activation, inputs, ())}"]
+        act = spec.activation
+        if act is None:
+            return [*lines, f"v{i} = u{i}"]
+        return [*lines, f"v{i} = {_expression(program, act.forward, [Sym(f'u{i}')], ())}"]
+    return [f"v{i} = {_expression(program, spec.forward, inputs, params)}"]
+
+
+def _expression(
+    program: _Source, function: Callable[..., Any], inputs: list[Sym], params: tuple[float, ...]
+) -> str:
+    """``function`` on the inputs as one expression: traced, else a call by reference."""
+    try:
+        return text(trace(function, *inputs, *params))
+    except Untraceable:
+        arguments = [x.text for x in inputs] + [program.ref(p, "K") for p in params]
+        return f"{program.ref(function, 'F')}({', '.join(arguments)})"
 
 
 def _backward_lines(
@@ -163,7 +172,17 @@ def _backward_lines(
             continue
         spec, params = specs[node]
         i = index[node]
-        terms, call = _gradient_terms(program, node, spec, params, index)
+        fused = spec.layout == "neuron"
+        if fused and spec.activation is not None:
+            # The terms use the gradient that reaches the pre-activation sum.
+            slope, call = _gradient_terms(
+                program, spec.activation.rule, f"g{i}", f"v{i}", [f"u{i}"], spec.activation, ()
+            )
+            lines.extend([] if call is None else [call])
+            lines.append(f"g{i} = {slope[0]}")
+        rule: Rule = pre_activation_rule if fused else node._rule  # type: ignore[assignment]
+        inputs = [f"v{index[p]}" for p in node.parents]
+        terms, call = _gradient_terms(program, rule, f"g{i}", f"v{i}", inputs, spec, params)
         targets = [(p, t) for p, t in zip(node.parents, terms, strict=True) if needs[p]]
         block = [] if call is None else [call]
         first = []
@@ -176,15 +195,11 @@ def _backward_lines(
             base = f"G{j}" if not parent._parents else "0.0"
             block.append(f"g{j} = {base} + ({term})")
             first.append(f"g{j} = {base}")
-        fused = spec.activation is not None and spec.source is not None and not params
-        if fused:
-            # The terms use the gradient that reaches the pre-activation sum.
-            slope = spec.activation.slope(f"g{i}", f"v{i}")  # type: ignore[union-attr]
-            if slope != f"g{i}":  # a linear neuron passes its gradient on as it is
-                lines.append(f"g{i} = {slope}")
-        if fused or (spec.name in _LINEAR_OPS and spec is OPS[spec.name]):
-            # A zero gradient with a finite sum adds signed zeros only: skip the terms,
-            # leaving each parent's gradient as it was, exactly as backward() does.
+        # Fused neurons and linear n-ary ops (OpSpec.linear) are skipped at a zero
+        # upstream gradient (a dead relu, a sample past its margin): every local
+        # derivative is 1 or an input, so with a finite sum every term would be a signed
+        # zero, which leaves a sum unchanged. ``Value.backward``'s sweep skips the same.
+        if fused or (spec.linear and not spec.arity):
             total = f"u{i}" if fused else f"v{i}"
             lines.append(f"if g{i} or {total} - {total}:")
             lines.extend(f"    {line}" for line in block)
@@ -197,15 +212,22 @@ def _backward_lines(
 
 
 def _gradient_terms(
-    program: _Source, node: Value, spec: OpSpec, params: tuple[float, ...], index: dict[Value, int]
+    program: _Source,
+    rule: Rule,
+    g: str,
+    out: str,
+    inputs: list[str],
+    spec: OpSpec,
+    params: tuple[float, ...],
 ) -> tuple[list[str], str | None]:
     """One expression per operand, and a statement to run first (a rule call) or None."""
-    i = index[node]
-    inputs = [f"v{index[p]}" for p in node.parents]
-    if spec.source is not None and not params:
-        return list(spec.source(inputs, f"v{i}", f"g{i}")[1]), None
-    rule = program.ref(node._rule, "R")
-    call = f"r = {rule}(g{i}, v{i}, {', '.join(inputs)})"
+    try:
+        terms = trace(rule, Sym(g), Sym(out), *map(Sym, inputs), *params)
+        return [text(t) for t in terms], None
+    except Untraceable:
+        pass
+    bound = spec.bind(params) if rule is spec.rule else rule
+    call = f"r = {program.ref(bound, 'R')}({g}, {out}, {', '.join(inputs)})"
     return [f"r[{k}]" for k in range(len(inputs))], call
 
 

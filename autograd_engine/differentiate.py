@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from autograd_engine.backprop import Sums, backprop
 from autograd_engine.graph import topological_order
 from autograd_engine.modes import enable_grad
-from autograd_engine.sweep import _backward_error
 from autograd_engine.value import Value, constant, to_float
 
 
@@ -69,26 +69,16 @@ def grad(
 
 
 def _sweep(output: Value, seed: float, create_graph: bool) -> dict[Value, Any]:
-    """Reverse sweep accumulating into a dict keyed by node (identity hash)."""
-    sums: dict[Value, Any] = {output: seed}
-    node = None
-    try:
-        for node in topological_order(output, reverse=True):
-            parents = node.parents
-            g = sums.get(node)
-            if not parents or g is None:
-                continue
-            if create_graph:
-                local = node._rule(g, node, *parents)  # type: ignore[misc]  # op nodes have rules
-            else:
-                local = node._rule(g, node.data, *[p.data for p in parents])  # type: ignore[misc]
-            for parent, contribution in zip(parents, local, strict=True):
-                previous = sums.get(parent)
-                if previous is None:
-                    # Floats start from 0.0 as backward() does (so -0.0 comes out as +0.0,
-                    # bit for bit the same); Values start from the contribution itself.
-                    previous = None if create_graph else 0.0
-                sums[parent] = contribution if previous is None else previous + contribution
-    except (ArithmeticError, ValueError) as exc:
-        raise _backward_error(node, exc) from exc
+    """The reference sweep into a dictionary; on Values (nodes) for ``create_graph``."""
+    sums = Sums({output: seed}, symbolic=create_graph)
+    order = topological_order(output, reverse=True)
+    backprop(order, sums, value=_itself if create_graph else _data)
     return sums
+
+
+def _itself(node: Value) -> Value:
+    return node
+
+
+def _data(node: Value) -> float:
+    return node._data

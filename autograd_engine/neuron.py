@@ -11,30 +11,35 @@ shared tuple once.
 The arithmetic is micrograd's neuron to the bit: the sum runs left to right from the
 bias, ``((b + w1*x1) + w2*x2) + ...``, and the gradients are those the chain of ``*`` and
 ``+`` nodes gives (to the bit too, unless one Value appears twice among the operands: its
-terms are then added in another order). The activation is fused when its derivative can
-be read off the output (linear, relu, tanh, sigmoid), so the node stores nothing else.
+terms are then added in another order).
 
-Each activation is an entry of the op table (``affine``, ``affine_relu``, ``affine_tanh``,
-``affine_sigmoid``) whose inputs are ``(w1, ..., wn, b, x1, ..., xn)``, so the generic
+Any op of the table whose rule needs only its output (``OpSpec.from_output``: relu, tanh,
+sigmoid, exp, sqrt) can sit on top of the sum in the same node, since the node stores
+nothing but its output. Each becomes a table entry, ``affine_<op>`` (and ``affine`` for
+none), whose inputs are ``(w1, ..., wn, b, x1, ..., xn)``; its forward, rule and the
+sweep's float form are all derived here from the activation's own entry, so the generic
 tests, ``grad(create_graph=True)``, drawings and graph replay treat it like any other op.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any, NamedTuple, cast
+from collections.abc import Callable, Iterable
+from typing import Any, cast
 
-from autograd_engine.ops import _sigmoid
-from autograd_engine.opspec import FusedActivation, OpSpec, Scalar, defop
-from autograd_engine.sweep import register_grouped
-from autograd_engine.value import Rule, Value, make_node, make_nodes
+import autograd_engine.ops  # noqa: F401  (the table is complete before fusing from it)
+from autograd_engine.errors import AnomalyError
+from autograd_engine.modes import current_mode
+from autograd_engine.opspec import OPS, OpSpec, Scalar, defop
+from autograd_engine.sweep import Shared, register_shared
+from autograd_engine.trace import NAMES, Sym, Untraceable, ref, text, trace
+from autograd_engine.value import Rule, Value, make_node, make_nodes, value_data
 
 _isfinite = math.isfinite
 Group = tuple["Value", ...]
 
 
-def _pre_activation(values: Sequence[float]) -> float:
+def pre_activation(*values: Any) -> Any:
     """``b + w1*x1 + ... + wn*xn`` left to right, from ``(w1..wn, b, x1..xn)``."""
     n = len(values) // 2
     total = values[n]
@@ -43,143 +48,127 @@ def _pre_activation(values: Sequence[float]) -> float:
     return total
 
 
-def _push(gp: float, params: Group, inputs: Group) -> None:
-    """Add ``gp`` times each local derivative into the parents, in the rule's order.
-
-    ``zip`` stops at the inputs, so ``params`` pairs its weights with them and leaves out
-    the bias, which comes last. (No ``strict=`` in this module's hot loops: the keyword
-    costs a few tenths of a microsecond per ``zip`` call, once per neuron.)
-    """
-    for w, x in zip(params, inputs):  # noqa: B905
-        w._grad += gp * x._data
-    params[-1]._grad += gp
-    for w, x in zip(params, inputs):  # noqa: B905
-        x._grad += gp * w._data
+def pre_activation_rule(gp: Any, out: Any, *values: Any) -> list[Any]:
+    """The sum's terms for the gradient ``gp`` reaching it: weights, bias, then inputs."""
+    n = len(values) // 2
+    return [gp * x for x in values[n + 1 :]] + [gp] + [gp * w for w in values[:n]]
 
 
-# A fused node exists only when its pre-activation sum is finite (``affine`` builds a plain
-# node otherwise), so every operand is finite: with a zero gradient reaching the sum each
-# term would be a signed zero, which changes no sum. The sweep skips nodes whose own
-# gradient is zero before calling these (a sample past its margin); they skip the ones
-# whose activation stops it (a closed relu, a saturated tanh).
-
-
-def _linear_accumulate(g: float, out: float, params: Group, inputs: Group) -> None:
-    _push(g, params, inputs)
-
-
-def _relu_accumulate(g: float, out: float, params: Group, inputs: Group) -> None:
-    if out > 0:
-        _push(g, params, inputs)
-
-
-def _tanh_accumulate(g: float, out: float, params: Group, inputs: Group) -> None:
-    gp = g * (1 - out * out)
+# The sweep's float form of a neuron: the slope traced from the activation's rule, then
+# pre_activation_rule's terms added in place, read from the two shared tuples (``zip``
+# stops at the inputs, leaving the bias, last of the parameters, to its own line). A
+# fused node exists only when its pre-activation sum is finite (``affine`` builds a plain
+# node otherwise), so a zero slope sends only signed zeros: skipped, as the sweep skips
+# a zero gradient. No ``strict=`` on these zips: it costs ~0.2 us per call, once per neuron.
+_ACCUMULATE = """
+def accumulate(g, out, params, inputs):
+    gp = {slope}
     if gp:
-        _push(gp, params, inputs)
+        for w, x in zip(params, inputs):
+            w._grad += gp * x._data
+        params[-1]._grad += gp
+        for w, x in zip(params, inputs):
+            x._grad += gp * w._data
+"""
+_LAYER = """
+def layer(totals):
+    return [{output} for t in totals]
+"""
 
 
-def _sigmoid_accumulate(g: float, out: float, params: Group, inputs: Group) -> None:
-    gp = g * out * (1 - out)
-    if gp:
-        _push(gp, params, inputs)
+def _compile(template: str, name: str, **parts: str) -> Callable[..., Any]:
+    namespace = dict(NAMES)
+    exec(compile(template.format(**parts), f"<autograd_engine.neuron.{name}>", "exec"), namespace)
+    return namespace[name]  # type: ignore[no-any-return]
 
 
-class _Activation(NamedTuple):
-    """One fused activation: its forward on floats, its slope, and their replay sources."""
+def _traced(function: Callable[..., Any], *names: str) -> str:
+    """``function`` on names as one expression; a call by reference if it branches."""
+    try:
+        return text(trace(function, *map(Sym, names)))
+    except Untraceable:
+        return f"{ref(function)}({', '.join(names)})"
 
-    function: Callable[[float], float]
-    slope: Callable[[Any, Any], Any]  # (g, out) -> gradient reaching the sum; floats or Values
-    accumulate: Callable[[float, float, Group, Group], None]
-    source: FusedActivation | None
 
+class _Fused:
+    """One fused activation, derived from its table entry (None: the linear neuron)."""
 
-def _relu(x: float) -> float:
-    return 0.0 if x < 0 else x  # NaN and -0.0 pass, as through the relu op
+    def __init__(self, act: OpSpec | None) -> None:
+        self.act = act
+        self.function: Callable[[float], float] = act.forward if act else _identity
+        if act is None:
+            slope: Callable[[Any, Any], Any] = _pass
+            slope_text = "g"
+        else:
+            act_rule = act.rule
+            slope = lambda g, out: act_rule(g, out, out)[0]  # noqa: E731 (x is unused)
+            slope_text = _traced(lambda g, out: act_rule(g, out, out)[0], "g", "out")
+        self.accumulate: Shared = _compile(_ACCUMULATE, "accumulate", slope=slope_text)
+        self.layer: Callable[[list[float]], list[float]] = _compile(
+            _LAYER, "layer", output=_traced(self.function, "t")
+        )
+        function = self.function
+
+        def forward(*values: float) -> float:
+            return function(pre_activation(*values))
+
+        def rule(g: Any, out: Any, *values: Any) -> list[Any]:
+            return pre_activation_rule(slope(g, out), out, *values)
+
+        name = "affine" if act is None else f"affine_{act.name}"
+        domain = act.domain if act is not None else ("real",)
+        public = defop(name, forward, rule, arity=0, domain=domain, layout="neuron", activation=act)
+        self.spec: OpSpec = public.spec
+        self.rule: Rule = rule
+        self.op = name
+        register_shared(rule, self.accumulate)
 
 
 def _identity(x: float) -> float:
     return x
 
 
-_ACTIVATIONS = {
-    "linear": _Activation(
-        _identity,
-        lambda g, out: g,
-        _linear_accumulate,
-        FusedActivation(lambda u: u, lambda g, out: g),
-    ),
-    "relu": _Activation(
-        _relu,
-        lambda g, out: g if out > 0 else 0.0,
-        _relu_accumulate,
-        FusedActivation(
-            lambda u: f"(0.0 if {u} < 0 else {u})",
-            lambda g, out: f"({g} if {out} > 0 else 0.0)",
-        ),
-    ),
-    "tanh": _Activation(
-        math.tanh,
-        lambda g, out: g * (1 - out * out),
-        _tanh_accumulate,
-        FusedActivation(lambda u: f"math.tanh({u})", lambda g, out: f"{g} * (1 - {out} * {out})"),
-    ),
-    # The stable two-branch sigmoid has no one-line source: replay calls the op instead.
-    "sigmoid": _Activation(_sigmoid, lambda g, out: g * out * (1 - out), _sigmoid_accumulate, None),
-}
+def _pass(g: Any, out: Any) -> Any:
+    return g
 
 
-def _sum_source(inputs: Sequence[str], out: str, g: str) -> tuple[str, list[str]]:
-    """Replay source of the pre-activation sum and its gradients, given the sum's gradient."""
-    n = len(inputs) // 2
-    weights, bias, xs = inputs[:n], inputs[n], inputs[n + 1 :]
-    total = " + ".join([bias, *(f"{w} * {x}" for w, x in zip(weights, xs, strict=True))])
-    return total, [f"{g} * {x}" for x in xs] + [g] + [f"{g} * {w}" for w in weights]
+_FUSED: dict[str, _Fused] = {"linear": _Fused(None)}
+for _spec in list(OPS.values()):
+    if _spec.from_output and _spec.arity == 1 and not _spec.params:
+        _FUSED[_spec.name] = _Fused(_spec)
+
+AFFINE_ACTIVATIONS: tuple[str, ...] = tuple(_FUSED)
+"""The activations ``affine`` fuses into its node: every op whose rule reads only its output."""
 
 
-def _define(activation: str, parts: _Activation) -> OpSpec:
-    """Register ``affine`` (linear) or ``affine_<activation>`` in the op table."""
-    function, slope = parts.function, parts.slope
-
-    def forward(*values: float) -> float:
-        return function(_pre_activation(values))
-
-    def rule(g: Any, out: Any, *values: Any) -> list[Any]:
-        n = len(values) // 2
-        gp = slope(g, out)
-        return [gp * x for x in values[n + 1 :]] + [gp] + [gp * w for w in values[:n]]
-
-    register_grouped(rule, parts.accumulate)
-    public = defop(
-        "affine" if activation == "linear" else f"affine_{activation}",
-        forward,
-        rule,
-        arity=0,
-        source=_sum_source if parts.source is not None else None,
-        activation=parts.source,
-    )
-    return public.spec
-
-
-_SPECS: dict[str, OpSpec] = {name: _define(name, parts) for name, parts in _ACTIVATIONS.items()}
-_FAST: dict[str | None, tuple[Callable[[float], float], Rule, str]] = {
-    name: (_ACTIVATIONS[name].function, spec.rule, spec.name) for name, spec in _SPECS.items()
-}
-_FAST[None] = _FAST["linear"]
-
-AFFINE_ACTIVATIONS: tuple[str, ...] = tuple(_ACTIVATIONS)
-"""The activations ``affine`` fuses into its node."""
-
-
-def _fast(activation: str | None) -> tuple[Callable[[float], float], Rule, str]:
-    """The float activation, rule and op name for ``activation``; a clear error if unknown."""
+def _fast(activation: str | None) -> _Fused:
+    """The fused activation named ``activation``; a clear error if there is none."""
     try:
-        return _FAST[activation]
+        return _FUSED["linear" if activation is None else activation]
     except (KeyError, TypeError):
         choices = ", ".join(AFFINE_ACTIVATIONS)
         raise ValueError(
             f"affine: unknown activation {activation!r}; choose from {choices}"
         ) from None
+
+
+# Parameter tuples already checked to hold Values only (tuples are immutable): a model's
+# neurons pass the same tuples every step, so each is checked once, not once per sample.
+# Only tuples of leaves are kept, so that no graph outlives its last name here.
+_CHECKED: dict[int, Group] = {}
+_CHECKED_LIMIT = 4096
+
+
+def _check_params(params: Group) -> None:
+    """TypeError unless every element is a Value (``value_data`` refuses the rest)."""
+    if _CHECKED.get(id(params)) is params:
+        return
+    for _ in map(value_data, params):
+        pass
+    if not any(p._parents for p in params):
+        if len(_CHECKED) >= _CHECKED_LIMIT:
+            _CHECKED.clear()
+        _CHECKED[id(params)] = params
 
 
 def affine(
@@ -188,9 +177,10 @@ def affine(
     """A neuron as one node: ``act(b + w1*x1 + ... + wn*xn)`` for ``params = (w1, ..., wn, b)``.
 
     ``params`` lists the weights, then the bias, as ``Neuron.parameters()`` does in
-    micrograd; ``inputs`` the ``n`` inputs. ``activation`` is ``"linear"`` (or None),
-    ``"relu"``, ``"tanh"`` or ``"sigmoid"``. The result equals the chain micrograd's
-    ``Neuron`` builds, value and gradients, bit for bit.
+    micrograd; ``inputs`` the ``n`` inputs. ``activation`` is ``"linear"`` (or None) or
+    any name in ``AFFINE_ACTIVATIONS`` (``"relu"``, ``"tanh"``, ``"sigmoid"``, ...). The
+    result equals the chain micrograd's ``Neuron`` builds, value and gradients, bit for
+    bit. Operands must be Values or real numbers (numbers become constants).
 
     For speed, pass tuples and keep them: a neuron's parameters as one tuple, and one
     input tuple for every neuron of a layer. The node then stores those very tuples, and
@@ -205,25 +195,48 @@ def affine(
     >>> w1.grad, w2.grad, b.grad, x[0].grad
     (3.0, 4.0, 1.0, 2.0)
     """
-    ps = params if type(params) is tuple else tuple(params)
-    xs = inputs if type(inputs) is tuple else tuple(inputs)
+    # Typed as Values for the fast path, which value_data and _check_params verify.
+    ps = cast(Group, params if type(params) is tuple else tuple(params))
+    xs = cast(Group, inputs if type(inputs) is tuple else tuple(inputs))
     if len(ps) != len(xs) + 1:
         raise ValueError(
             f"affine: {len(ps)} params for {len(xs)} inputs; give n weights and a bias for n inputs"
         )
-    function, rule, op = _fast(activation)
-    # The type: ignores below: numbers among the operands raise AttributeError, on purpose.
+    fused = _fast(activation)
     try:  # fast path: all Values (the normal case inside a model)
-        total = ps[-1]._data  # type: ignore[union-attr]
-        for w, x in zip(ps, xs):  # noqa: B905
-            total += w._data * x._data  # type: ignore[union-attr]
-    except AttributeError:
-        total = math.nan  # numbers among them: the table entry wraps them as constants
+        data = list(map(value_data, xs))
+        _check_params(ps)
+        total = ps[-1]._data
+        for w, x in zip(ps, data):  # noqa: B905
+            total += w._data * x
+    except TypeError:
+        # Numbers among them: the table entry wraps them as constants, or names the
+        # operand that is neither a Value nor a real number.
+        total = math.nan
     if not _isfinite(total):
         # An infinite or NaN sum: a plain node, whose backward adds every term (0 * inf is
         # NaN), as the chain of primitives would.
-        return _SPECS["linear" if activation is None else activation](*ps, *xs)
-    return make_node(function(total), ps, rule, op, xs)  # type: ignore[arg-type]
+        node = fused.spec(*ps, *xs)
+        if isinstance(node, Value) and node._parents and current_mode().anomaly:
+            _check_pre_activation(node)
+        return node
+    try:
+        out = fused.function(total)
+    except (ArithmeticError, ValueError) as exc:
+        raise fused.spec.error([p._data for p in (*ps, *xs)], (), exc) from None
+    return make_node(out, ps, fused.rule, fused.op, xs)
+
+
+def _check_pre_activation(node: Value) -> None:
+    """Under ``detect_anomaly()``: the chain of ``+`` would stop at a non-finite sum, so
+    a fused neuron does too, even when its activation maps it back (sigmoid(inf) = 1)."""
+    inputs = [p.data for p in node.parents]
+    total = pre_activation(*inputs)
+    if not _isfinite(total):
+        shown = ", ".join(map(repr, inputs))
+        raise AnomalyError(
+            f"forward of {node.op} produced the pre-activation sum {total!r} from inputs ({shown})"
+        )
 
 
 def affine_layer(
@@ -242,26 +255,23 @@ def affine_layer(
     """
     shared = inputs if type(inputs) is tuple else tuple(inputs)
     heads = rows if type(rows) is list else list(rows)
-    function, rule, op = _fast(activation)
+    fused = _fast(activation)
     try:
-        xs = [x._data for x in shared]
+        xs = list(map(value_data, shared))
         size = len(xs) + 1
         totals = []
         for row in heads:
             if type(row) is not tuple or len(row) != size:
                 raise TypeError  # not the common case: let affine convert or explain
+            _check_params(row)
             total = row[-1]._data
             for w, x in zip(row, xs):  # noqa: B905
                 total += w._data * x
             totals.append(total)
-    except (AttributeError, TypeError):
-        return cast(list[Value], [affine(row, shared, activation) for row in heads])
-    if not _isfinite(sum(totals)):  # some sum is infinite or NaN: affine's plain nodes
-        return cast(list[Value], [affine(row, shared, activation) for row in heads])
-    if function is _relu:  # the common activations without a call per neuron
-        outputs = [0.0 if t < 0 else t for t in totals]
-    elif function is _identity:
-        outputs = totals
-    else:
-        outputs = list(map(function, totals))
-    return make_nodes(outputs, heads, rule, op, shared)
+        if not _isfinite(sum(totals)):  # some sum is infinite or NaN: affine's plain nodes
+            raise TypeError
+        # The activation's traced forward over the layer: relu without a call per neuron.
+        outputs = fused.layer(totals)
+    except (TypeError, ArithmeticError, ValueError):
+        return [cast(Value, affine(row, shared, activation)) for row in heads]
+    return list(make_nodes(outputs, heads, fused.rule, fused.op, shared))

@@ -16,23 +16,23 @@ must go through ``number`` since ``==`` on Values is identity.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from functools import reduce
 from operator import add, mul, sub
-from typing import Any
+from typing import Any, cast
 
 from autograd_engine.opspec import (
     OPS,
     OpFunction,
     Scalar,
-    Source,
     as_operand,
     binary,
     defop,
     number,
     unary_method,
 )
-from autograd_engine.sweep import register_inline
-from autograd_engine.value import Value, make_node, to_float
+from autograd_engine.trace import select
+from autograd_engine.value import Value, make_node, to_float, value_data
 
 # ---------------------------------------------------------------------------------------
 # Forwards on floats that need more than ``math``: explicit domains and stable formulas.
@@ -89,26 +89,43 @@ def _softplus(x: float) -> float:
     return max(x, 0.0) + math.log1p(math.exp(-math.fabs(x)))
 
 
+def _sum(*values: float) -> float:
+    # Left to right, as the chain x1 + x2 + ... adds: the same bits, inf and nan included.
+    total: float = reduce(add, values)
+    return total
+
+
 def _dot(*values: float) -> float:
     half = len(values) // 2
-    return math.fsum(map(mul, values[:half], values[half:]))
+    total: float = reduce(add, map(mul, values[:half], values[half:]))
+    return total
 
 
 # ---------------------------------------------------------------------------------------
 # Derivative rules that do not fit on one line.
 
 
+def _zero_base_slope(b: Any) -> float:
+    """d/da a**b at a = 0 for 0 <= b < 1, where ``0.0 ** (b - 1)`` would raise.
+
+    Raising there would abort the exponent's derivative with the base's; the limit is
+    0 for b = 0 (a**0 is flat) and infinite for 0 < b < 1, as in PyTorch.
+    """
+    return 0.0 if number(b) == 0 else math.inf
+
+
 def _power_rule(g: Any, out: Any, a: Any, b: Any) -> tuple[Any, Any]:
-    # d/da = b*a^(b-1). At a = b = 0 the formula would divide by zero, yet a^0 is flat in
-    # a; elsewhere keep the formula even for b = 0, as its derivative in b is not zero.
-    grad_a = 0.0 if number(b) == 0 == number(a) else g * b * a ** (b - 1)
-    if a > 0:
-        grad_b = g * out * log(a)
-    elif number(out) == 0:
-        grad_b = 0.0  # 0^b is flat in b for b > 0
+    # g times the local derivative, never (g * b) times it: a huge g and an underflowed
+    # power must give 0, not inf * 0 = nan.
+    if number(a) == 0 and number(b) < 1:
+        grad_a = g * (b * _zero_base_slope(b))
     else:
-        grad_b = math.nan  # a real power of a negative base has no derivative in b
-    return grad_a, grad_b
+        grad_a = g * (b * a ** (b - 1))
+    if a > 0:
+        return grad_a, g * (out * log(a))
+    if number(a) == 0:
+        return grad_a, 0.0  # 0**b is flat in b for b >= 0 (forward refused b < 0)
+    return grad_a, math.nan  # a real power of a negative base has no derivative in b
 
 
 def _remainder_rule(g: Any, out: Any, a: Any, b: Any) -> tuple[Any, Any]:
@@ -118,7 +135,11 @@ def _remainder_rule(g: Any, out: Any, a: Any, b: Any) -> tuple[Any, Any]:
 
 
 def _power_const_rule(g: Any, out: Any, x: Any, n: float) -> tuple[Any]:
-    return (0.0,) if n == 0 else (g * n * x ** (n - 1),)
+    if n == 0:
+        return (0.0,)
+    if number(x) == 0 and n < 1:
+        return (g * (n * _zero_base_slope(n)),)
+    return (g * (n * x ** (n - 1)),)
 
 
 def _dot_rule(g: Any, out: Any, *values: Any) -> list[Any]:
@@ -127,75 +148,31 @@ def _dot_rule(g: Any, out: Any, *values: Any) -> list[Any]:
     return [g * x for x in inputs] + [g * w for w in weights]
 
 
-def _dot_accumulate(g: float, parents: tuple[Value, ...]) -> None:
-    # Same order as _dot_rule (all weights, then all inputs), so that a node listed twice
-    # (dot([a, b], [b, a])) receives its terms in the same order and the same rounding.
-    # zip stops at the shorter sequence: the pairs are (w_i, x_i).
-    pairs = parents[len(parents) // 2 :]
-    for w, x in zip(parents, pairs, strict=False):
-        w._grad += g * x._data
-    for w, x in zip(parents, pairs, strict=False):
-        x._grad += g * w._data
-
-
 def _sum_rule(g: Any, out: Any, *values: Any) -> tuple[Any, ...]:
     return (g,) * len(values)
-
-
-def _sum_accumulate(g: float, parents: tuple[Value, ...]) -> None:
-    for parent in parents:
-        parent._grad += g
-
-
-# ---------------------------------------------------------------------------------------
-# Float sources for graph replay (see OpSpec.source): the same arithmetic, as text.
-
-
-def _template(forward: str, *grads: str) -> Source:
-    """A fixed-arity ``source`` from format strings: ``{0}`` ``{1}`` inputs, ``{out}``, ``{g}``."""
-
-    def source(inputs: Sequence[str], out: str, g: str) -> tuple[str, list[str]]:
-        names = {"out": out, "g": g}
-        return forward.format(*inputs, **names), [t.format(*inputs, **names) for t in grads]
-
-    return source
-
-
-def _dot_source(inputs: Sequence[str], out: str, g: str) -> tuple[str, list[str]]:
-    half = len(inputs) // 2
-    weights, xs = inputs[:half], inputs[half:]
-    products = ", ".join(f"{w} * {x}" for w, x in zip(weights, xs, strict=True))
-    return f"math.fsum([{products}])", [f"{g} * {x}" for x in xs] + [f"{g} * {w}" for w in weights]
-
-
-def _sum_source(inputs: Sequence[str], out: str, g: str) -> tuple[str, list[str]]:
-    return f"math.fsum([{', '.join(inputs)}])", [g] * len(inputs)
 
 
 # ---------------------------------------------------------------------------------------
 # The table.
 # fmt: off
 
-defop("+", add, lambda g, out, a, b: (g, g), arity=2, infix=True,
-      source=_template("{0} + {1}", "{g}", "{g}"))
-defop("-", sub, lambda g, out, a, b: (g, -g), arity=2, infix=True,
-      source=_template("{0} - {1}", "{g}", "-{g}"))
-defop("*", mul, lambda g, out, a, b: (g * b, g * a), arity=2, infix=True,
-      source=_template("{0} * {1}", "{g} * {1}", "{g} * {0}"))
+defop("+", add, lambda g, out, a, b: (g, g), arity=2, infix=True, linear=True, inline=True)
+defop("-", sub, lambda g, out, a, b: (g, -g), arity=2, infix=True, linear=True)
+defop("*", mul, lambda g, out, a, b: (g * b, g * a), arity=2, infix=True, inline=True)
 defop("/", _divide, lambda g, out, a, b: (g / b, -g * out / b), arity=2,
-      domain=("real", "nonzero"), infix=True,
-      source=_template("{0} / {1}", "{g} / {1}", "-{g} * {out} / {1}"))
+      domain=("real", "nonzero"), infix=True)
 # Floor division is a step function: its derivative is 0 wherever it exists (as in
 # PyTorch's div(rounding_mode="floor")); the jumps sit where a / b is an integer.
 defop("//", _floor_divide, lambda g, out, a, b: (0.0, 0.0), arity=2,
       domain=("real", "nonzero"), infix=True)
 defop("%", _remainder, _remainder_rule, arity=2, domain=("real", "nonzero"), infix=True)
 defop("**", _power, _power_rule, arity=2, domain=("positive", "real"), infix=True)
-defop("**n", _power, _power_const_rule, domain=("positive",), params={"exponent": 2.0})
-defop("neg", lambda x: -x, lambda g, out, x: (-g,), source=_template("-{0}", "-{g}"))
+defop("**n", _power, _power_const_rule, domain=("positive",), params={"exponent": 2.0},
+      infix=True, symbol="**")
+defop("neg", lambda x: -x, lambda g, out, x: (-g,), linear=True)
 # abs'(0) = 0 by convention (the subgradient PyTorch also picks). The name shadows the
 # built-in inside this module, as ``sum`` below does; the forward is math.fabs.
-abs = defop("abs", math.fabs, lambda g, out, x: (g if x > 0 else -g if x < 0 else 0.0,),
+abs = defop("abs", math.fabs, lambda g, out, x: (select(x > 0, g, select(x < 0, -g, 0.0)),),
             domain=("nonzero",), doc="""Absolute value ``|x|``; its derivative at 0 is taken as 0.
 
     ``abs(v)`` (Python's built-in) and ``v.abs()`` give the same node.
@@ -209,7 +186,8 @@ abs = defop("abs", math.fabs, lambda g, out, x: (g if x > 0 else -g if x < 0 els
     (3.0, -1.0)
     """)
 
-exp = defop("exp", math.exp, lambda g, out, x: (g * out,), doc="""e to the power ``x``.
+exp = defop("exp", math.exp, lambda g, out, x: (g * out,), from_output=True,
+            doc="""e to the power ``x``.
 
     >>> exp(0.0)
     1.0
@@ -229,6 +207,8 @@ log = defop("log", _log, lambda g, out, x: (g / x,), domain=("positive",), doc="
     ValueError: log(-2.0): log is defined for positive numbers only
     """)
 
+# sqrt's rule reads only its output, yet it is not marked from_output: it raises at 0,
+# which a fused neuron's zero-gradient skip would hide.
 sqrt = defop("sqrt", _sqrt, lambda g, out, x: (g / (2 * out),), domain=("positive",),
              doc="""Square root; its derivative at 0 is infinite, so backward there raises.
 
@@ -236,13 +216,14 @@ sqrt = defop("sqrt", _sqrt, lambda g, out, x: (g / (2 * out),), domain=("positiv
     3.0
     """)
 
-tanh = defop("tanh", math.tanh, lambda g, out, x: (g * (1 - out * out),), doc="""Hyperbolic tangent.
+tanh = defop("tanh", math.tanh, lambda g, out, x: (g * (1 - out * out),), from_output=True,
+             doc="""Hyperbolic tangent.
 
     >>> tanh(0.0)
     0.0
     """)
 
-sigmoid = defop("sigmoid", _sigmoid, lambda g, out, x: (g * out * (1 - out),),
+sigmoid = defop("sigmoid", _sigmoid, lambda g, out, x: (g * out * (1 - out),), from_output=True,
                 doc="""Logistic function 1 / (1 + e^-x), stable for large |x|.
 
     >>> sigmoid(0.0), sigmoid(-1000.0)
@@ -251,9 +232,9 @@ sigmoid = defop("sigmoid", _sigmoid, lambda g, out, x: (g * out * (1 - out),),
 
 # relu'(0) = 0 by convention, as in micrograd and PyTorch. Like them, relu passes NaN and
 # -0.0 through: a NaN reaching a relu must stay visible, not become a quiet 0.
-relu = defop("relu", lambda x: 0.0 if x < 0 else x, lambda g, out, x: (g if x > 0 else 0.0,),
-             domain=("nonzero",),
-             source=_template("(0.0 if {0} < 0 else {0})", "({g} if {0} > 0 else 0.0)"),
+# The rule reads the output (out > 0 exactly when x > 0, NaN included), so relu fuses.
+relu = defop("relu", lambda x: select(x < 0, 0.0, x), lambda g, out, x: (select(out > 0, g, 0.0),),
+             domain=("nonzero",), from_output=True,
              doc="""max(x, 0); its derivative at 0 is taken as 0.
 
     >>> relu(-3.0), relu(2.0)
@@ -261,8 +242,8 @@ relu = defop("relu", lambda x: 0.0 if x < 0 else x, lambda g, out, x: (g if x > 
     """)
 
 # leaky_relu'(0) = slope: the kink belongs to the negative side, as relu's does.
-leaky_relu = defop("leaky_relu", lambda x, slope: x if x > 0 else slope * x,
-                   lambda g, out, x, slope: (g if x > 0 else g * slope,),
+leaky_relu = defop("leaky_relu", lambda x, slope: select(x > 0, x, slope * x),
+                   lambda g, out, x, slope: (select(x > 0, g, g * slope),),
                    domain=("nonzero",), params={"slope": 0.01},
                    doc="""x for x > 0, else slope * x (``slope`` defaults to 0.01).
 
@@ -293,9 +274,8 @@ cos = defop("cos", math.cos, lambda g, out, x: (-g * sin(x),), doc="""Cosine.
     1.0
     """)
 
-_sum_op = defop("sum", lambda *xs: math.fsum(xs), _sum_rule, arity=0, accumulate=_sum_accumulate,
-                source=_sum_source)
-_dot_op = defop("dot", _dot, _dot_rule, arity=0, accumulate=_dot_accumulate, source=_dot_source)
+_sum_op = defop("sum", _sum, _sum_rule, arity=0, linear=True, layout="any")
+_dot_op = defop("dot", _dot, _dot_rule, arity=0, linear=True, layout="pairs")
 
 # fmt: on
 
@@ -303,7 +283,9 @@ _dot_op = defop("dot", _dot, _dot_rule, arity=0, accumulate=_dot_accumulate, sou
 def sum(values: Iterable[Scalar]) -> Scalar:
     """Sum of many values as one node (one fused op instead of a chain of ``+``).
 
-    Plain numbers give a float. The sum is computed with ``math.fsum`` (correctly rounded).
+    Value and gradients are exactly those of the chain ``x1 + x2 + ...`` (added left to
+    right, so infinities and NaN come out as IEEE arithmetic says). Operands must be
+    Values or real numbers; plain numbers alone give a float.
 
     >>> import autograd_engine as ag
     >>> xs = [Value(1.0), Value(2.0), 3.0]
@@ -317,14 +299,17 @@ def sum(values: Iterable[Scalar]) -> Scalar:
     if not items:
         return 0.0
     try:  # fast path: all Values (the normal case inside a model)
-        data = math.fsum([v._data for v in items])  # type: ignore[union-attr]
-    except (AttributeError, TypeError):
-        return _sum_op(*items)  # numbers among them: wrap them, or sum plain floats
-    return make_node(data, tuple(items), _sum_rule, "sum")  # type: ignore[arg-type]
+        data: float = reduce(add, map(value_data, items))
+    except TypeError:
+        return _sum_op(*items)  # numbers among them (wrapped or summed), or refused
+    return make_node(data, cast("tuple[Value, ...]", tuple(items)), _sum_rule, "sum")
 
 
 def dot(weights: Iterable[Scalar], inputs: Iterable[Scalar]) -> Scalar:
     """Inner product sum(w * x) as one node whose parents are the weights, then the inputs.
+
+    Value and gradients are exactly those of ``w1*x1 + w2*x2 + ...`` built from ``*`` and
+    ``+`` (a Value listed twice receives the same terms, added in another order).
 
     >>> w = [Value(2.0), Value(-1.0)]
     >>> y = dot(w, [3.0, 4.0])
@@ -342,10 +327,10 @@ def dot(weights: Iterable[Scalar], inputs: Iterable[Scalar]) -> Scalar:
         return 0.0
     parents = (*ws, *xs)
     try:  # fast path: all Values (the normal case inside a model)
-        data = math.fsum([w._data * x._data for w, x in zip(ws, xs, strict=True)])
-    except (AttributeError, TypeError):
-        return _dot_op(*parents)  # type: ignore[no-any-return]  # numbers among them
-    return make_node(data, parents, _dot_rule, "dot")
+        data: float = reduce(add, map(mul, map(value_data, ws), map(value_data, xs)))
+    except TypeError:
+        return cast(Scalar, _dot_op(*parents))  # numbers among them, or refused
+    return make_node(data, cast("tuple[Value, ...]", parents), _dot_rule, "dot")
 
 
 # ---------------------------------------------------------------------------------------
@@ -382,7 +367,6 @@ def _rpow(self: Value, base: object) -> Value:
     return NotImplemented if operand is None else OPS["**"](operand, self)  # type: ignore[return-value]
 
 
-register_inline(OPS["+"].rule, OPS["*"].rule)
 Value.__add__, Value.__radd__ = binary(OPS["+"], "add")  # type: ignore[method-assign]
 Value.__sub__, Value.__rsub__ = binary(OPS["-"], "sub")  # type: ignore[method-assign]
 Value.__mul__, Value.__rmul__ = binary(OPS["*"], "mul")  # type: ignore[method-assign]
@@ -409,10 +393,3 @@ def _positive(self: Value) -> Value:
 _positive.__name__, _positive.__qualname__ = "__pos__", "Value.__pos__"
 _positive.__module__ = Value.__module__
 Value.__pos__ = _positive  # type: ignore[method-assign]
-
-# defop builds the public functions inside opspec.py, so doctest would not look for their
-# examples here on its own: list them for it.
-__test__ = {
-    function.__name__: function  # type: ignore[attr-defined]
-    for function in (abs, exp, log, sqrt, tanh, sigmoid, relu, leaky_relu, softplus, sin, cos)
-}

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import inspect
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, cast, overload
 
-from autograd_engine.sweep import register_accumulate
-from autograd_engine.value import Rule, Value, constant, make_node, to_float
+from autograd_engine.sweep import register_op
+from autograd_engine.trace import Sym, call
+from autograd_engine.value import Rule, Value, constant, make_node, operands, to_float
 
 Number = float | int
 Scalar = Number | Value
@@ -34,26 +35,6 @@ class OpFunction(Protocol):
     def __call__(self, *inputs: Scalar, **params: float) -> Value: ...
 
 
-# source(inputs, out, g) -> (forward expression, gradient expressions); see OpSpec.
-Source = Callable[[Sequence[str], str, str], tuple[str, Sequence[str]]]
-
-
-@dataclass(frozen=True)
-class FusedActivation:
-    """How graph replay writes the activation of a fused op (see ``autograd_engine.affine``).
-
-    For such an op, ``OpSpec.source`` gives the pre-activation sum and its gradients in
-    terms of the gradient that reaches the sum; this gives the rest, as Python source.
-
-    Args:
-        output: the activation of the pre-activation variable: ``"math.tanh(u)"``.
-        slope: the gradient reaching the sum, from the node's gradient and output names.
-    """
-
-    output: Callable[[str], str]
-    slope: Callable[[str, str], str]
-
-
 @dataclass(frozen=True, eq=False)
 class OpSpec:
     """One primitive: how to compute it, how to differentiate it, where it is defined.
@@ -66,19 +47,28 @@ class OpSpec:
         domain: for each input, where the derivative exists and is smooth: ``"real"``,
             ``"positive"`` or ``"nonzero"`` (a kink or pole at 0). Tests draw from it.
         params: names of numeric parameters with their defaults (``leaky_relu``'s slope).
-        infix: shown as ``a op b`` in error messages.
-        accumulate: optional float-only form of the rule for the backward sweep,
-            ``accumulate(g, parents)`` adding straight into each parent's ``.grad``; used by
-            the fused n-ary ops to skip building two lists per node. It must give exactly
-            the sums the rule gives (the tests compare them bit for bit).
-        source: optional Python source of the op on floats, for graph replay's compiler
-            (``autograd_engine.replay``): ``source(inputs, out, g)`` gets the variable
-            names of the inputs, the output and the upstream gradient and returns the
-            forward expression and one gradient expression per input. It must compute
-            exactly what ``forward`` and ``rule`` compute (tests compare replay with the
-            plain path bit for bit); ops without it are replayed by calling them.
-        activation: for fused ops whose ``source`` is a pre-activation sum, the activation
-            on top of it (``FusedActivation``); None for every other op.
+        infix: written ``a op b`` (operands, then parameters) in error messages.
+        symbol: the operator an infix op is written with (default: ``name``); a
+            parametrised infix op shows its parameter after it (``**2``).
+        linear: every local derivative is 1 or one of the inputs (``+``, ``sum``,
+            ``dot``): a zero gradient then sends only signed zeros when the output is
+            finite, so sweeps and replay may skip such a node. Derived code reads this
+            trait, never the op's name.
+        from_output: the rule reads only ``g`` and ``out``, never the inputs, so the op
+            can be fused on top of a neuron (``affine(..., "tanh")``): the fused node
+            needs nothing but its output to pass the gradient on.
+        layout: how many inputs tests draw for an n-ary op and how they pair: ``"any"``
+            (``sum``), ``"pairs"`` (weights then inputs, ``dot``), ``"neuron"`` (``n``
+            weights, a bias, ``n`` inputs); ``"fixed"`` for ops of fixed arity.
+        inline: the fast sweep applies the rule's terms in place instead of calling it
+            (``+`` and ``*``, most nodes of an expression); the terms are traced from
+            the rule itself (``autograd_engine.trace``), never written twice.
+        activation: for a fused neuron (``layout == "neuron"``), the table entry of the
+            activation on top of its pre-activation sum; None for a linear neuron and
+            every other op.
+
+    Nothing else describes an op: the sweep's fast forms, graph replay's statements and
+    the fused activations are derived from ``forward``, ``rule`` and these traits.
     """
 
     name: str
@@ -88,14 +78,17 @@ class OpSpec:
     domain: tuple[str, ...]
     params: dict[str, float] = field(default_factory=dict)
     infix: bool = False
-    accumulate: Callable[[float, tuple[Value, ...]], None] | None = None
-    source: Source | None = None
-    activation: FusedActivation | None = None
+    symbol: str = ""
+    linear: bool = False
+    from_output: bool = False
+    layout: str = "fixed"
+    inline: bool = False
+    activation: OpSpec | None = None
 
     def display(self, params: tuple[float, ...]) -> str:
-        """The ``op`` shown for a node; ``**n`` names its exponent (``**2``)."""
-        if self.name == "**n":
-            return f"**{params[0]:g}"
+        """The ``op`` shown for a node; an infix op with a parameter shows it (``**2``)."""
+        if self.infix and params:
+            return f"{self.symbol or self.name}{params[0]:g}"
         return self.name
 
     def bind(self, params: tuple[float, ...]) -> Rule:
@@ -133,9 +126,8 @@ class OpSpec:
     def error(self, values: list[float], params: tuple[float, ...], exc: Exception) -> Exception:
         """Rewrite an exception from ``forward`` to say which op failed on which numbers."""
         if self.infix:
-            call = f"{values[0]!r} {self.name} {values[1]!r}"
-        elif self.name == "**n":
-            call = f"{values[0]!r} ** {params[0]!r}"
+            a, b = [*values, *params]
+            call = f"{a!r} {self.symbol or self.name} {b!r}"
         else:
             call = f"{self.name}({', '.join(map(repr, [*values, *params]))})"
         reason = "result too large for a float" if isinstance(exc, OverflowError) else exc
@@ -143,6 +135,8 @@ class OpSpec:
 
     def __call__(self, *inputs: Scalar, **params: float) -> Scalar:
         """Apply the op: floats in give a float out, any Value in gives a Value node."""
+        if any(isinstance(x, Sym) for x in inputs):  # traced inside another op's rule
+            return call(self.forward, [*inputs, *params.values()])  # type: ignore[return-value]
         if self.arity and len(inputs) > self.arity and self.params:
             # Parameters may follow the inputs positionally: leaky_relu(x, 0.1).
             inputs, extra = inputs[: self.arity], inputs[self.arity :]
@@ -161,8 +155,13 @@ class OpSpec:
         try:
             fixed = tuple(to_float(params.get(k, v)) for k, v in self.params.items())
             if not any(isinstance(x, Value) for x in inputs):
-                return self.evaluate([to_float(x) for x in inputs], fixed)
-            parents = tuple(x if isinstance(x, Value) else constant(x) for x in inputs)
+                try:
+                    numbers = [to_float(x) for x in inputs]
+                except TypeError:
+                    operands(self.name, inputs)  # raises, naming the op and the operand
+                    raise
+                return self.evaluate(numbers, fixed)
+            parents = operands(self.name, inputs)
         except OverflowError as exc:
             raise OverflowError(f"{self.name}: {exc}") from None
         data = self.evaluate([p._data for p in parents], fixed)
@@ -185,14 +184,18 @@ def defop(
     domain: tuple[str, ...] = ("real",),
     params: dict[str, float] | None = None,
     infix: bool = False,
-    accumulate: Callable[[float, tuple[Value, ...]], None] | None = None,
-    source: Source | None = None,
-    activation: FusedActivation | None = None,
+    symbol: str = "",
+    linear: bool = False,
+    from_output: bool = False,
+    layout: str = "fixed",
+    inline: bool = False,
+    activation: OpSpec | None = None,
     doc: str = "",
 ) -> OpFunction:
     """Register an op and return its public function (floats or Values in).
 
-    A unary op with a ``doc`` also becomes a ``Value`` method: ``x.tanh()``.
+    A unary op with a ``doc`` also becomes a ``Value`` method (``x.tanh()``), and its
+    docstring's examples join the calling module's doctests (its ``__test__``).
     """
     if arity > 1 and len(domain) == 1:
         domain = domain * arity  # one tag for every input
@@ -204,13 +207,15 @@ def defop(
         domain,
         dict(params or {}),
         infix,
-        accumulate,
-        source,
+        symbol,
+        linear,
+        from_output,
+        layout,
+        inline,
         activation,
     )
     OPS[name] = spec
-    if accumulate is not None:
-        register_accumulate(rule, accumulate)
+    register_op(spec)
 
     def function(*inputs: Scalar, **kwargs: float) -> Scalar:
         return spec(*inputs, **kwargs)
@@ -221,8 +226,12 @@ def defop(
     function.__module__ = sys._getframe(1).f_globals.get("__name__", __name__)
     function.__signature__ = _signature(spec)  # type: ignore[attr-defined]
     function.spec = spec  # type: ignore[attr-defined]
-    if doc and arity == 1:
-        setattr(Value, name, unary_method(spec) if not spec.params else function)
+    if doc:
+        # doctest finds only functions defined in a module; this one was defined here.
+        caller = sys._getframe(1).f_globals
+        caller.setdefault("__test__", {})[name] = function
+        if arity == 1:
+            setattr(Value, name, unary_method(spec) if not spec.params else function)
     return cast(OpFunction, function)
 
 

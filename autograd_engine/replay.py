@@ -32,12 +32,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from operator import attrgetter
 from typing import Any
 
+from autograd_engine.backprop import Sums, backprop, describe
 from autograd_engine.codegen import Program, compile_graph, spec_of
 from autograd_engine.errors import AnomalyError
 from autograd_engine.graph import topological_order
 from autograd_engine.modes import current_mode
 from autograd_engine.opspec import OpSpec
-from autograd_engine.sweep import describe
 from autograd_engine.value import Value, to_float
 
 Feed = Mapping[Value, float] | Sequence[float]
@@ -348,24 +348,15 @@ the code built another graph (a Python branch on data?)
                     )
         if not backward:
             return None
-        grads: dict[Value, float] = {self._output: 0.0 + seed}
-        for node in reversed(self._order):
-            g = grads.get(node)
-            if g is None or not node._parents:
-                continue
-            inputs = [values[p] for p in node.parents]
-            shown = ", ".join(map(repr, inputs))
-            try:
-                terms = node._rule(g, values[node], *inputs)  # type: ignore[misc]  # op nodes have rules
-            except (ArithmeticError, ValueError) as error:
-                return type(error)(f"backward of {describe(node)} at inputs ({shown}): {error}")
-            for position, (parent, term) in enumerate(zip(node.parents, terms, strict=True)):
-                if anomaly and not math.isfinite(term):
-                    return AnomalyError(
-                        f"backward of {describe(node)} produced gradient {term!r} for input "
-                        f"{position} from inputs ({shown}) and upstream gradient {g!r}"
-                    )
-                grads[parent] = grads.get(parent, 0.0) + term
+        try:
+            backprop(
+                reversed(self._order),
+                Sums({self._output: 0.0 + seed}),
+                value=values.__getitem__,
+                check=anomaly,
+            )
+        except (ArithmeticError, ValueError, AnomalyError) as error:
+            return error
         return None
 
 

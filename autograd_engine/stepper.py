@@ -1,7 +1,7 @@
 """Step-through backward: watch backpropagation handle one node at a time.
 
-``backward_steps(root)`` runs exactly the sweep ``root.backward()`` runs (the same order,
-the same engine code for each node, so the same gradients to the last bit) and stops after
+``backward_steps(root)`` runs the reference sweep (``backprop``) one node at a time, in
+the order ``root.backward()`` uses, so it gives backward's gradients to the last bit and stops after
 every op node to yield a ``Frame``: the node, the gradient it received, its local
 derivatives, what each input got and the input's gradient afterwards, with a one-line
 explanation. A frame draws itself like a graph, with the gradients as they were at that
@@ -19,8 +19,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from autograd_engine.backprop import IN_NODES, backprop
 from autograd_engine.graph import interior_order, reachable
-from autograd_engine.sweep import sweep
 from autograd_engine.value import Value, local_derivatives, to_float
 
 _SHOWN_EDGES = 4  # inputs spelled out in an explanation before "and N more"
@@ -151,7 +151,7 @@ def _steps(root: Value, grad: float) -> Iterator[Frame]:
     for step, node in enumerate(order, start=1):
         upstream = node.grad
         before = {parent: parent.grad for parent in node.parents}
-        sweep([node])  # the engine's own step: bit-for-bit what backward() does
+        backprop([node], IN_NODES)  # the reference sweep's step: the bits backward() gives
         parents = node.parents
         history.changes.append([(parent, parent.grad) for parent in dict.fromkeys(parents)])
         local = local_derivatives(node)

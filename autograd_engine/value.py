@@ -24,10 +24,11 @@ from collections.abc import Callable, Sequence
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
+from autograd_engine.backprop import local_terms
 from autograd_engine.errors import AnomalyError, short_repr
 from autograd_engine.graph import interior_order
 from autograd_engine.modes import _MODE
-from autograd_engine.sweep import _backward_error, sweep
+from autograd_engine.sweep import sweep
 
 Rule = Callable[..., Sequence[Any]]
 
@@ -77,6 +78,12 @@ def to_float(x: object) -> float:
 
 def _checked_float(value: object, name: str) -> float:
     """``to_float`` for an assignment to ``Value.data``/``Value.grad``: the message names it."""
+    if value is None and name == "grad":  # PyTorch's way to clear a gradient
+        raise TypeError(
+            "Value.grad = None: here a gradient is always a number (0.0 when nothing has "
+            "flowed back), never None as in PyTorch; to clear it assign 0.0 "
+            "(p.grad = 0.0) or call model.zero_grad() / optimizer.zero_grad()"
+        )
     try:
         return to_float(value)
     except TypeError:
@@ -87,6 +94,22 @@ def _checked_float(value: object, name: str) -> float:
     except OverflowError:
         raise OverflowError(
             f"Value.{name} must fit a float (at most about 1.8e308), got {short_repr(value)}"
+        ) from None
+
+
+def _seed(grad: object) -> float:
+    """``backward``'s seed as a float, or a TypeError saying what to pass instead."""
+    if isinstance(grad, Value):
+        raise TypeError(
+            f"backward(grad={grad!r}): the seed is a plain number, d(output)/d(this node), "
+            f"not a Value; pass grad={grad.data!r} (the Value's .data)"
+        )
+    try:
+        return to_float(grad)
+    except TypeError:
+        raise TypeError(
+            f"backward(grad=...) must be a real number, d(output)/d(this node), got "
+            f"{type(grad).__name__}: {short_repr(grad)}; the default 1.0 is what a loss needs"
         ) from None
 
 
@@ -127,6 +150,19 @@ class Value:
         "scope": "the nn module (dotted path) whose call made this node, or None",
     }
 
+    # The node as the design card draws it: its number and gradient, its parents, and its
+    # local-derivative closure (the op's rule). ``make_node`` writes every one of them.
+    _data: float
+    _grad: float
+    _parents: tuple[Value, ...]
+    _tail: tuple[Value, ...] | None
+    _rule: Rule | None
+    _op: str
+    _seq: int
+    kind: str | None
+    label: str
+    scope: str | None
+
     # Makes NumPy hand `np.float64(2) * value` back to Value.__rmul__ instead of
     # building an object array.
     __array_ufunc__ = None
@@ -135,17 +171,8 @@ class Value:
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
         # Inputs are wrapped by the thousand (784 per MNIST image): skip the call for floats.
-        self._data = data if type(data) is float else to_float(data)
-        self._grad = 0.0
+        make_node(data if type(data) is float else to_float(data), (), None, "", node=self)
         self.label = label
-        self.kind: str | None = None
-        mode = _get_mode()
-        self.scope: str | None = mode.scope if mode is not None else None
-        self._op = ""
-        self._parents: tuple[Value, ...] = ()
-        self._tail: tuple[Value, ...] | None = None
-        self._rule: Rule | None = None
-        self._seq = _next_seq()
 
     # ``data`` and ``grad`` are properties over the ``_data``/``_grad`` slots so that every
     # assignment meets the constructor's rule (a real number, stored as float): a string
@@ -331,34 +358,43 @@ use x.exp() or autograd_engine.exp(x) to stay in the graph, or x.data for the nu
         >>> x.grad  # two calls, accumulated on the leaf: 6 + 6
         12.0
         """
+        seed = grad if type(grad) is float else _seed(grad)
         order = interior_order(self)
         for node in order:
             node._grad = 0.0
-        self._grad += to_float(grad)
+        self._grad += seed
         sweep(order)
 
 
 def make_node(
     data: float,
     parents: tuple[Value, ...],
-    rule: Rule,
+    rule: Rule | None,
     op: str,
     tail: tuple[Value, ...] | None = None,
+    *,
+    kind: str | None = None,
+    node: Value | None = None,
 ) -> Value:
-    """Build an op node (or, under ``no_grad``, a bare leaf); used by the op modules.
+    """Fill a node: the one place every slot of a ``Value`` is written.
 
-    ``tail``, when given, holds the parents that follow ``parents`` (see ``affine``); the
-    node's parents are then ``parents + tail``, and ``parents`` must not be empty.
+    ``Value(...)``, ``constant`` and every op build their node here: an op node (or,
+    under ``no_grad``, a bare leaf with the op's result) when ``parents`` is not empty,
+    else a leaf. ``tail``, when given, holds the parents that follow ``parents`` (the
+    shared-tuple neuron, see ``affine``): the node's parents are then ``parents + tail``.
+    ``node`` is an allocated but empty Value to fill (``Value.__init__``'s own).
+    Under ``detect_anomaly()`` a non-finite result of an op raises ``AnomalyError``.
     """
-    node = _new(Value)
+    if node is None:
+        node = _new(Value)
     node._data = data
     node._grad = 0.0
     node.label = ""
-    node.kind = None
+    node.kind = kind
     node._seq = _next_seq()
     mode = _get_mode()
     # The common cases first: no mode at all, or only a scope (nn enters one per layer).
-    if mode is None or (mode.grad_enabled and not mode.anomaly):
+    if mode is None or (mode.grad_enabled and not mode.anomaly) or not parents:
         node.scope = mode.scope if mode is not None else None
         node._op = op
         node._parents = parents
@@ -417,6 +453,37 @@ def make_nodes(
     return nodes
 
 
+value_data: Callable[[Value], float] = Value.__dict__["_data"].__get__
+"""``v.data`` for a Value, TypeError for anything else (a NumPy array's or a tensor's
+``.data`` too): the fused ops read their operands with it, in C, and so check them."""
+
+
+def operands(op: str, items: Sequence[object]) -> tuple[Value, ...]:
+    """The operands of an n-ary op as Values: numbers become constants, nothing else passes.
+
+    >>> operands("sum", [Value(1.0), 2])[1].kind
+    'constant'
+    >>> operands("sum", [Value(1.0), "2"])
+    Traceback (most recent call last):
+    ...
+    TypeError: sum: operand 1 must be a Value or a real number (int, float, bool or NumPy \
+scalar), got str: '2'
+    """
+    result = []
+    for index, item in enumerate(items):
+        if isinstance(item, Value):
+            result.append(item)
+            continue
+        try:
+            result.append(constant(item))  # type: ignore[arg-type]
+        except TypeError:
+            raise TypeError(
+                f"{op}: operand {index} must be a Value or a real number (int, float, bool "
+                f"or NumPy scalar), got {type(item).__name__}: {item!r}"
+            ) from None
+    return tuple(result)
+
+
 def local_derivatives(node: Value) -> tuple[float, ...]:
     """d(node)/d(parent) for each parent, in operand order, at the current ``data``.
 
@@ -431,13 +498,7 @@ def local_derivatives(node: Value) -> tuple[float, ...]:
     """
     if not node._parents:
         return ()
-    rule = node._rule
-    assert rule is not None
-    inputs = [p.data for p in node.parents]
-    try:
-        return tuple(float(d) for d in rule(1.0, node.data, *inputs))
-    except (ArithmeticError, ValueError) as exc:
-        raise _backward_error(node, exc) from exc
+    return tuple(float(d) for d in local_terms(node, 1.0))
 
 
 def constant(x: float) -> Value:
@@ -446,17 +507,4 @@ def constant(x: float) -> Value:
     >>> constant(2).kind
     'constant'
     """
-    # Value.__init__ written out: every number in an expression (``a * 2``) comes here.
-    node = _new(Value)
-    node._data = x if type(x) is float else to_float(x)
-    node._grad = 0.0
-    node.label = ""
-    node.kind = "constant"
-    mode = _get_mode()
-    node.scope = mode.scope if mode is not None else None
-    node._op = ""
-    node._parents = ()
-    node._tail = None
-    node._rule = None
-    node._seq = _next_seq()
-    return node
+    return make_node(x if type(x) is float else to_float(x), (), None, "", kind="constant")

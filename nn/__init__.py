@@ -29,7 +29,8 @@ from nn.data import (
 from nn.digits import load_digits, one_hot, one_hot_all, split_digits
 from nn.history import History, StepRecord
 from nn.init import INITS
-from nn.layers import MLP, Layer, Neuron
+from nn.layers import MLP, Layer, Neuron, is_batch
+from nn.loading import load
 from nn.losses import accuracy, bce_with_logits, cross_entropy, hinge, l2_penalty, mse
 from nn.mnist import IDXError, load_mnist, mnist_dir, read_idx
 from nn.module import Module
@@ -82,7 +83,9 @@ __all__ = [
     "fit",
     "from_torch",
     "hinge",
+    "is_batch",
     "l2_penalty",
+    "load",
     "load_digits",
     "load_mnist",
     "mnist_dir",

@@ -135,13 +135,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def show_expression(out: Path) -> Path:
-    """Print the README expression's value and gradients; draw it with edge labels."""
+    """Print the README expression's value and gradients; draw it (top to bottom: the
+    chain is long, and with an edge label on each of its 40 edges it would be three
+    columns wide; ``neuron.svg`` shows the edge contributions)."""
     g, inputs = readme_expression()
     g.backward()
     print(f"README expression: g = {g.data:.4f}")
     for name, leaf in inputs.items():
         print(f"  dg/d{name} = {leaf.grad:.4f}")
-    return draw_graph(g, edge_labels=True).save(out / "expression.svg")
+    return draw_graph(g).save(out / "expression.svg")
 
 
 def train(args: argparse.Namespace, X: Points, y: list[int]) -> tuple[MLP, History]:
@@ -185,7 +187,10 @@ def draw_neuron(model: MLP, point: list[float], out: Path) -> Path:
     output.label = "output"
     neuron.zero_grad()  # leaves accumulate: drop what the last training step left
     output.backward()
-    return draw_graph(output, title="one trained neuron on one input").save(out / "neuron.svg")
+    # Drawn expanded, as the lecture draws a neuron: the products w·x, their sum, relu;
+    # each edge carries its local derivative and the contribution it sent back.
+    graph = draw_graph(output, title="one trained neuron on one input", edge_labels=True)
+    return graph.save(out / "neuron.svg")
 
 
 def _figure(width: float, height: float) -> Any:

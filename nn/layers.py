@@ -60,7 +60,47 @@ def as_values(x: Any) -> list[Value]:
         return [x]
     if isinstance(x, (int, float)):  # a tuple: no union object built per call
         return [Value(x)]
-    return [v if isinstance(v, Value) else Value(v) for v in x]
+    try:
+        return [v if isinstance(v, Value) else Value(v) for v in x]
+    except TypeError:
+        raise TypeError(_not_one_example(x)) from None
+
+
+def _not_one_example(x: Any) -> str:
+    """Why ``x`` is not one example's inputs, and what to pass instead."""
+    try:
+        bad = next(v for v in x if not isinstance(v, Value | int | float) and not _is_number(v))
+    except TypeError:  # not iterable at all
+        return (
+            f"expected one example: a list, tuple or 1-D array of numbers or Values, got "
+            f"{type(x).__name__}: {x!r}"
+        )
+    except StopIteration:
+        bad = x
+    return (
+        f"expected one example (numbers or Values), but an input is a "
+        f"{type(bad).__name__}: {bad!r}; a batch is a 2-D array or a list of rows, one "
+        "example per row (model(X) then gives one output per row)"
+    )
+
+
+def _is_number(v: Any) -> bool:
+    return getattr(v, "ndim", None) == 0  # a NumPy scalar
+
+
+def is_batch(x: Any) -> bool:
+    """True for a batch of examples: a 2-D NumPy array, or a list or tuple of rows.
+
+    >>> is_batch([[1.0, 2.0], [3.0, 4.0]]), is_batch([1.0, 2.0])
+    (True, False)
+    """
+    ndim = getattr(x, "ndim", None)
+    if ndim is not None:
+        return bool(ndim == 2)
+    if (type(x) is not list and type(x) is not tuple) or not x:
+        return False
+    first = x[0]
+    return type(first) is list or type(first) is tuple or getattr(first, "ndim", None) == 1
 
 
 class Neuron(Module):
@@ -130,6 +170,12 @@ class Neuron(Module):
     def nonlin(self) -> bool:
         """micrograd's flag: True unless the activation is linear."""
         return self._activation_name != "linear"
+
+    def __call__(self, x: Any) -> Any:
+        """The output on one example, or a list of outputs on a batch (rows of ``X``)."""
+        if is_batch(x):
+            return [self(row) for row in x]
+        return super().__call__(x)
 
     def forward(self, x: Any) -> Value:
         """``act(w . x + b)``; ``x`` holds ``nin`` numbers or Values."""
@@ -205,7 +251,10 @@ class Layer(Module):
         """Every neuron's output, always as a list."""
         return neurons_forward(self.neurons, as_values(x))
 
-    def __call__(self, x: Any) -> Value | list[Value]:
+    def __call__(self, x: Any) -> Any:
+        """The outputs on one example (one Value for one neuron), or a list on a batch."""
+        if is_batch(x):
+            return [self(row) for row in x]
         outputs: list[Value] = super().__call__(x)
         return outputs[0] if len(outputs) == 1 else outputs
 
@@ -293,11 +342,26 @@ class MLP(Module):
             resolve_activation(output_activation)[0],
         )
 
+    def __call__(self, x: Any) -> Any:
+        """The output on one example, or a list of outputs on a batch (``model(X)``).
+
+        >>> model = MLP(2, [3, 1], seed=0)
+        >>> outputs = model([[0.5, -1.0], [1.0, 2.0]])  # two rows: two outputs
+        >>> len(outputs), outputs[0].data == model([0.5, -1.0]).data
+        (2, True)
+        """
+        if is_batch(x):
+            return [self(row) for row in x]
+        return super().__call__(x)
+
     def forward(self, x: Any) -> Value | list[Value]:
         """Run every layer; a single Value out when the last layer has one neuron."""
         xs: Any = as_values(x)
         if len(xs) != self._nin:
-            raise ValueError(f"MLP expects {self._nin} inputs, got {len(xs)}")
+            raise ValueError(
+                f"MLP({self._nin} -> {self._nouts}) expects {self._nin} inputs per "
+                f"example, got {len(xs)}"
+            )
         for layer in self.layers:
             xs = layer(xs)  # a one-neuron layer gives a Value, which the next layer takes
         return xs  # type: ignore[no-any-return]

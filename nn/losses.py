@@ -55,7 +55,12 @@ def _labelled(value: Scalar, name: str) -> Scalar:
 
 
 def _flat(x: Any) -> list[Any]:
-    """A prediction or target that may itself be a list (a model with several outputs)."""
+    """A prediction or target that may itself be a list (a model with several outputs).
+
+    A NumPy row (``y.reshape(-1, 1)[i]``) counts as a list of its numbers.
+    """
+    if getattr(x, "ndim", 0) >= 1:
+        return list(x.tolist())
     return list(x) if isinstance(x, list | tuple) else [x]
 
 
@@ -73,11 +78,13 @@ def mse(predictions: Any, targets: Any) -> Scalar:
     1.0
     """
     terms = []
-    for prediction, target in _pairs(predictions, targets, "mse"):
+    for index, (prediction, target) in enumerate(_pairs(predictions, targets, "mse")):
         outputs, wanted = _flat(prediction), _flat(target)
         if len(outputs) != len(wanted):
             raise ValueError(
-                f"mse: a prediction has {len(outputs)} outputs, its target {len(wanted)}"
+                f"mse: example {index} has {len(outputs)} output(s) but its target holds "
+                f"{len(wanted)} number(s) ({wanted!r}); give one target number per output "
+                "(for a model with one output, a 1-D y or y.reshape(-1, 1))"
             )
         for output, target_value in zip(outputs, wanted, strict=True):
             error = output - target_value
@@ -141,8 +148,8 @@ def cross_entropy(logits: Any, labels: Any) -> Scalar:
 
     >>> round(cross_entropy([0.0, 0.0], 1), 6)  # two equal logits: log 2
     0.693147
-    >>> cross_entropy([[1000.0, -1000.0], [0.0, 2000.0]], [0, 1])
-    0.0
+    >>> cross_entropy([[1000.0, -1000.0], [0.0, 2000.0]], [0, 1]) == 0.0
+    True
 
     Labels may be any integer type (NumPy's included), as ``fit`` passes NumPy arrays
     through; floats and bools are refused.

@@ -369,15 +369,21 @@ class Module:
         }
         write_atomically(Path(path), json.dumps(document, indent=1) + "\n")
 
-    def load(self, path: str | os.PathLike[str], *, max_bytes: int | None = None) -> None:
-        """Load parameters saved by ``save``; on any problem raise and change nothing.
+    def load(
+        self, path: str | os.PathLike[str] | None = None, *, max_bytes: int | None = None
+    ) -> None:
+        """Load parameters saved by ``save`` into this model; on any problem raise, change nothing.
 
         A file whose saved architecture differs from this model's (another activation,
         say) is refused even when every size fits. A file larger than ``max_bytes``
-        (default ``nn.saving.MAX_FILE_BYTES``, 64 MiB) is refused without being read.
+        (default ``nn.saving.MAX_FILE_BYTES``, 64 MiB) is refused without being read. To
+        build a model from a file, shape and all, use ``nn.load(path)`` or
+        ``MLP.from_file(path)``.
 
         Raises:
             OSError: the file cannot be read.
+            TypeError: called on the class (``MLP.load(path)``); the message says what to
+                call instead.
             StateDictError: the file is too large, not valid JSON, not a saved model, or
                 does not fit this model; the message names the file and the key.
 
@@ -390,7 +396,17 @@ class Module:
         Traceback (most recent call last):
         ...
         nn.saving.StateDictError: .../broken.json: not valid JSON (...)
+        >>> MLP.load(path)
+        Traceback (most recent call last):
+        ...
+        TypeError: load('.../broken.json') was called on a model class, not on a model: \
+load fills an existing model's weights (model.load(path)); to build a model from a file, \
+shape and weights, use nn.load(path) (or MLP.from_file(path))
         """
+        if not isinstance(self, Module):  # MLP.load("m.json"): the path arrived as self
+            raise TypeError(_load_on_class_message(self, path))
+        if path is None:
+            raise TypeError(f"{type(self).__name__}.load() needs the path of a saved model")
         document = read_saved(path, max_bytes=max_bytes)
         name = os.fspath(path)
         saved, own = document.get("architecture"), self.architecture()
@@ -403,6 +419,15 @@ class Module:
     def architecture(self) -> dict[str, Any] | None:
         """A JSON-ready description of the model's shape, saved next to its parameters."""
         return None
+
+
+def _load_on_class_message(first: object, path: object) -> str:
+    shown = ", ".join(repr(a) for a in (first, path) if a is not None)
+    return (
+        f"load({shown}) was called on a model class, not on a model: load fills an "
+        "existing model's weights (model.load(path)); to build a model from a file, shape "
+        "and weights, use nn.load(path) (or MLP.from_file(path))"
+    )
 
 
 # Bumped by every assignment to a module's public attribute, in any module: a cached

@@ -36,15 +36,15 @@ def build_loss(
     """
     outputs = [model(x) for x in inputs]
     total = loss(outputs, targets)
-    if l2:
-        total = total + l2_penalty(parameters, l2)
-        total.label = "loss"  # the sum of the data loss and the penalty, as drawings show
     if not isinstance(total, Value):
         raise TypeError(
             f"the loss gave a {type(total).__name__} ({total!r}), not a Value: there is "
             "nothing to call backward() on; the model's outputs must be Values (an nn "
             "module's are), and the loss must be built from engine ops"
         )
+    if l2:
+        total = total + l2_penalty(parameters, l2)
+        total.label = "loss"  # the sum of the data loss and the penalty, as drawings show
     return total, outputs
 
 

@@ -138,6 +138,7 @@ def fit(
     shuffle: bool = True,
     seed: Seed = None,
     replay: bool = False,
+    live: bool = False,
 ) -> History:
     """Train ``model`` on ``data = (X, y)``; return the loss and accuracy of every step.
 
@@ -160,6 +161,9 @@ def fit(
         replay: record the loss graph at the first step and replay it after (the
             engine's ``record``): the same gradients bit for bit, several times faster.
             Full-batch only (``batch_size=None``); see ``nn.replayed``.
+        live: in a notebook, show the loss/accuracy curve, the decision boundary (2-D
+            inputs) and one sample's graph, updated in place as training runs
+            (``nn.live.LiveView``, which keeps its cost near 15% of the training time).
 
     Ctrl-C ends training cleanly: the step under way finishes, then ``fit`` returns with
     the weights trained so far and ``history.interrupted`` set. A second Ctrl-C stops the
@@ -193,6 +197,10 @@ def fit(
     updates_before = optimizer.steps
     rng = make_rng(seed)
     bar = _progress_bar(progress, epochs * per_epoch)
+    if live:
+        from nn.live import LiveView
+
+        callbacks = (*callbacks, LiveView(model, data, total_steps=epochs * per_epoch))
     try:
         with _collector_paused(), _training(model), _interrupts_between_steps() as interrupted:
             for epoch in range(epochs):

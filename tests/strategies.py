@@ -31,16 +31,20 @@ def op_inputs(draw: st.DrawFn, spec: OpSpec) -> tuple[list[float], dict[str, flo
     if spec.arity:
         inputs = [draw(DOMAINS[domain]) for domain in spec.domain]
     else:
-        # n-ary ops: dot wants weights and inputs of equal length, affine n weights, a
-        # bias and n inputs, sum any length.
+        # n-ary ops, by their declared layout: "pairs" wants weights and inputs of equal
+        # length, "neuron" n weights, a bias and n inputs, "any" any length.
         count = draw(st.integers(min_value=1, max_value=4))
-        if spec.name == "dot":
+        if spec.layout == "pairs":
             count *= 2
-        elif spec.name.startswith("affine"):
+        elif spec.layout == "neuron":
             count = 2 * count - 1
         inputs = [draw(DOMAINS[spec.domain[0]]) for _ in range(count)]
-        if spec.name == "affine_relu":
-            # The kink of relu sits at a zero pre-activation sum, not at a zero input.
+        if spec.layout == "neuron":
+            # Scaled so that the pre-activation sum stays where the activation is tame
+            # (exp's second derivative at a sum of 30 defeats central differences).
+            inputs = [x / count for x in inputs]
+        if spec.layout == "neuron" and spec.domain[0] == "nonzero":
+            # A kink (relu's) sits at a zero pre-activation sum, not at a zero input.
             n = count // 2
             total = inputs[n] + sum(w * x for w, x in zip(inputs[:n], inputs[n + 1 :], strict=True))
             assume(abs(total) >= 0.1)

@@ -88,12 +88,20 @@ def test_default_training_classifies_every_moons_point(default_run):
     assert "accuracy 100%" in stdout
 
 
-def test_expression_svg_shows_values_gradients_and_edge_contributions(default_run):
+def test_expression_svg_shows_values_and_gradients(default_run):
     _, out, _ = default_run
     texts = svg_texts(out / "expression.svg")
-    for expected in ("a", "b", "g", "data -4.0000", "grad 138.8338", "grad 645.5773"):
+    for expected in ("a", "b", "data -4.0000", "grad 138.8338", "grad 645.5773"):
         assert expected in texts
     assert "data 24.7041" in texts  # g's value
+    # Readable in the README's 880-pixel column: at most 880 px (660 pt) wide.
+    width = float(ET.parse(out / "expression.svg").getroot().get("width").removesuffix("pt"))
+    assert width <= 660
+
+
+def test_neuron_svg_shows_edge_contributions(default_run):
+    _, out, _ = default_run
+    texts = svg_texts(out / "neuron.svg")
     assert any(text.startswith("local ") for text in texts)
     assert any(text.startswith("grad += ") for text in texts)
 
@@ -238,7 +246,10 @@ def test_committed_readme_pictures_show_todays_numbers():
     images = Path(__file__).resolve().parent.parent / "docs" / "images"
     texts = svg_texts(images / "expression.svg")
     assert {"data 24.7041", "grad 138.8338", "grad 645.5773"} <= set(texts)
-    assert {"x[0]", "x[1]", "output", "affine_relu"} <= set(svg_texts(images / "neuron.svg"))
+    assert {"x[0]", "x[1]", "output", "relu"} <= set(svg_texts(images / "neuron.svg"))
+    for name in ("expression.svg", "neuron.svg"):  # each reads in an 880-pixel column
+        width = ET.parse(images / name).getroot().get("width").removesuffix("pt")
+        assert float(width) <= 720, name
     for name in ("decision_boundary.png", "loss.png"):
         width, height = png_size(images / name)
         assert 200 <= width <= 2000 and 200 <= height <= 2000

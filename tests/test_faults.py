@@ -9,6 +9,7 @@ the old or the new content, nothing stray is left, and the model is always a who
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import functools
 import os
 import signal
@@ -46,10 +47,13 @@ class _InterruptAt:
 
 
 def _run_traced(function, at: int | None) -> _InterruptAt:
+    """Run ``function`` traced, in a copy of the context: an interrupt landing inside a
+    ``with`` statement's ``__enter__`` (after the switch is set, before the block starts)
+    skips its ``__exit__``, and the switch must not leak into later tests."""
     hook = _InterruptAt(at)
     sys.settrace(hook)
     try:
-        function()
+        contextvars.copy_context().run(function)
     finally:
         sys.settrace(None)
     return hook
@@ -275,9 +279,10 @@ def test_fit_with_a_double_ctrl_c_anywhere_is_a_whole_step(gap: int) -> None:
         model, optimizer, loss, data = _fit_setup()
         histories = []
         hook = _Kill({second - gap, second})
+        run = functools.partial(_fit_into, histories, model, optimizer, loss, data)
         sys.settrace(hook)
         try:
-            histories.append(_fit(model, optimizer, loss, data))
+            contextvars.copy_context().run(run)
         except KeyboardInterrupt:
             pass
         finally:

@@ -245,3 +245,52 @@ class TestPickling:
         twin = copy.deepcopy(model)
         twin.parameters()[0].data += 1.0
         assert twin.parameters()[0].data != model.parameters()[0].data
+
+
+class TestBatchedCalls:
+    """``model(X)`` on a 2-D array (or a list of rows) gives one output per row."""
+
+    def test_mlp_layer_and_neuron_take_a_batch(self) -> None:
+        np = pytest.importorskip("numpy")
+        X = np.array([[0.5, -1.0], [1.0, 2.0], [-0.5, 0.25]])
+        for module in (MLP(2, [4, 1], seed=0), ag_layer(), Neuron(2, seed=0)):
+            outputs = module(X)
+            assert len(outputs) == 3
+            single = [module(list(row)) for row in X]
+            assert repr(outputs) == repr(single)
+
+    def test_a_list_of_rows_is_a_batch_and_one_row_is_not(self) -> None:
+        model = MLP(2, [3, 2], seed=1)
+        batch = model([[1.0, 2.0], [3.0, 4.0]])
+        assert len(batch) == 2 and all(len(out) == 2 for out in batch)
+        assert isinstance(model([1.0, 2.0]), list) and len(model([1.0, 2.0])) == 2
+
+    def test_a_batch_trains_like_the_loop(self) -> None:
+        model = MLP(2, [3, 1], seed=2)
+        X, y = [[1.0, 2.0], [0.5, -1.0]], [1.0, -1.0]
+        mse(model(X), y).backward()
+        batched = [p.grad for p in model.parameters()]
+        model.zero_grad()
+        mse([model(x) for x in X], y).backward()
+        assert batched == [p.grad for p in model.parameters()]
+
+
+def ag_layer():
+    from nn import Layer
+
+    return Layer(2, 3, seed=0)
+
+
+class TestLoadingIsFindable:
+    def test_nn_load_rebuilds_a_saved_model(self, tmp_path) -> None:
+        import nn
+
+        model = MLP(2, [4, 1], activation="tanh", seed=0)
+        model.save(tmp_path / "m.json")
+        copy_ = nn.load(tmp_path / "m.json")
+        assert copy_.architecture() == model.architecture()
+        assert copy_.state_dict() == model.state_dict()
+
+    def test_the_readme_names_both_ways_to_load(self) -> None:
+        text = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+        assert "nn.load(path)" in text and "MLP.from_file(path)" in text

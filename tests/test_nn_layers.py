@@ -158,7 +158,7 @@ def test_input_values_receive_gradients() -> None:
 
 
 def test_wrong_input_count_is_a_clear_error() -> None:
-    with pytest.raises(ValueError, match="MLP expects 2 inputs, got 3"):
+    with pytest.raises(ValueError, match=r"MLP\(2 -> \[1\]\) expects 2 inputs per example, got 3"):
         MLP(2, [1])([1.0, 2.0, 3.0])
 
 

@@ -27,7 +27,7 @@ def test_mse_matches_central_differences(data, n) -> None:
 def test_mse_with_several_outputs_averages_over_all() -> None:
     loss = mse([[Value(1.0), Value(2.0)], [Value(0.0), Value(0.0)]], [[0.0, 0.0], [1.0, 1.0]])
     assert loss.data == pytest.approx((1 + 4 + 1 + 1) / 4)
-    with pytest.raises(ValueError, match="2 outputs, its target 1"):
+    with pytest.raises(ValueError, match=r"2 output\(s\) but its target holds 1 number\(s\)"):
         mse([[1.0, 2.0]], [[1.0]])
 
 

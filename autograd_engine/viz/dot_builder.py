@@ -208,7 +208,9 @@ class _Writer:
         lines.extend(self.edges())
         return lines
 
-    def _node_lines(self, members, path: str | None, flip: bool) -> list[str]:
+    def _node_lines(
+        self, members: dict[str | None, list[Unit]], path: str | None, flip: bool
+    ) -> list[str]:
         units = members.get(path, [])
         return [line for unit in (units[::-1] if flip else units) for line in self.nodes(unit)]
 
@@ -325,7 +327,7 @@ class _Writer:
             head = self.name(target) + ("op" if isinstance(target, Value) else "")
             chain = self.expanded.get(target) if isinstance(target, Value) else None
             attrs = {}
-            if chain is not None:
+            if chain is not None and isinstance(target, Value):
                 head = self._chain_head(target, chain, operand)
                 if self._labelled(target):
                     upstream = chain.products[0].grad if chain.products else self.grad(target)
@@ -334,8 +336,8 @@ class _Writer:
                         local, upstream, show_grad=self.options.show_grad
                     )
             elif operand is not None and isinstance(target, Value) and self._labelled(target):
-                local = self.local(target)
-                value = None if local is None else local[operand]
+                derivatives = self.local(target)
+                value = None if derivatives is None else derivatives[operand]
                 attrs["label"] = labels.edge_text(
                     value, self.grad(target), show_grad=self.options.show_grad
                 )

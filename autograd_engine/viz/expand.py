@@ -4,8 +4,9 @@
 hides the products, the sum and the activation a student expects to see. Drawing can
 show that chain again without building it: every intermediate's data and gradient follows
 from the fused node and its operands, read through public attributes (``op``, ``parents``,
-``data``, ``grad``) and the op table's ``activation`` trait (the activation's output and
-the slope that reaches the sum, as Python expressions), so no op is known here by name.
+``data``, ``grad``) and the op table's traits (``layout == "neuron"``, and ``activation``:
+the fused activation's own entry, whose rule gives the slope that reaches the sum), so no
+op is known here by name.
 
 The sum runs left to right from the bias, as the fused node computes it; the gradient
 reaching each product and the sum is ``grad * d act / d sum``, exactly what the chain of
@@ -14,7 +15,6 @@ reaching each product and the sum is ``grad * d act / d sum``, exactly what the 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from autograd_engine.opspec import OPS
@@ -65,10 +65,10 @@ def expand(node: Value, grad: float) -> Expansion | None:
     (0.88, 0.501, 1.0019)
     """
     spec = OPS.get(node.op) if isinstance(node.op, str) else None
-    fused = getattr(spec, "activation", None)
     parents = node.parents
-    if fused is None or len(parents) % 2 == 0 or not parents:
+    if spec is None or spec.layout != "neuron" or len(parents) % 2 == 0 or not parents:
         return None
+    act = spec.activation  # the fused activation's own table entry; None when linear
     n = len(parents) // 2
     weights, bias, inputs = parents[:n], parents[n], parents[n + 1 :]
     total = bias.data
@@ -76,19 +76,15 @@ def expand(node: Value, grad: float) -> Expansion | None:
     for i, (w, x) in enumerate(zip(weights, inputs, strict=True)):
         total += w.data * x.data  # left to right from the bias, as the fused node sums
         products.append((f"{_short(x, f'x[{i}]')}·{_short(w, f'w[{i}]')}", w.data * x.data))
-    linear = fused.output("u").strip() == "u"
-    slope = _evaluate(fused.slope("1.0", "out"), node.data)
+    linear = act is None
+    # The activation's own rule at this output: d(out)/d(sum), as the sweep computes it.
+    slope = 1.0 if act is None else float(act.rule(1.0, node.data, node.data)[0])
     upstream = grad * slope
     parts = tuple(Part(label, "*", data, upstream) for label, data in products)
     if linear:
         return Expansion(n, parts, None, "", 1.0)
-    activation = node.op.partition("_")[2] or "act"
+    activation = act.name if act is not None else "act"
     return Expansion(n, parts, Part("b + Σ w·x", "+", total, upstream), activation, slope)
-
-
-def _evaluate(expression: str, out: float) -> float:
-    """The op table's slope expression at this output (the engine's own replay text)."""
-    return float(eval(expression, {"math": math, "__builtins__": {}}, {"out": out}))
 
 
 def _short(node: Value, fallback: str) -> str:

@@ -161,7 +161,9 @@ def plan_drawing(
     )
 
 
-def _neuron_boxes(units, cluster_of, parent_of) -> dict[str, str | None]:
+def _neuron_boxes(
+    units: Sequence[Unit], cluster_of: dict[Unit, str | None], parent_of: dict[str, str | None]
+) -> dict[str, str | None]:
     """Boxes for nodes whose parameters all sit under one deeper dotted path.
 
     A layer computes its neurons in one call, under the layer's scope; its weights are

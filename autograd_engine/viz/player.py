@@ -75,7 +75,7 @@ class Player:
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         """HTML where JavaScript runs; the final picture (SVG, PNG) where it does not."""
-        bundle = self.graph._repr_mimebundle_(include, exclude)
+        bundle: dict[str, Any] = self.graph._repr_mimebundle_(include, exclude)
         bundle["text/html"] = self._repr_html_()
         bundle["text/plain"] = repr(self)
         return bundle
