@@ -20,6 +20,8 @@ __version__ = "0.1.0"  # the one place the version is written (pyproject.toml re
 from autograd_engine.differentiate import grad
 from autograd_engine.errors import AnomalyError, GradCheckError
 from autograd_engine.files import write_atomically
+from autograd_engine.functional import grad as grad_of
+from autograd_engine.functional import hessian, jacobian, value_and_grad
 from autograd_engine.gradcheck import GradCheckReport, check_grad
 from autograd_engine.graph import edges, reachable, topological_order
 from autograd_engine.modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad, scope
@@ -77,7 +79,10 @@ __all__ = [
     "exp",
     "focus",
     "grad",
+    "grad_of",
+    "hessian",
     "is_grad_enabled",
+    "jacobian",
     "leaky_relu",
     "local_derivatives",
     "log",
@@ -93,5 +98,6 @@ __all__ = [
     "sqrt",
     "tanh",
     "topological_order",
+    "value_and_grad",
     "write_atomically",
 ]

@@ -9,7 +9,7 @@ derivatives, Hessians, Newton steps).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd_engine.backprop import Sums, backprop
@@ -19,12 +19,15 @@ from autograd_engine.value import Value, constant, to_float
 
 
 def grad(
-    output: Value,
-    inputs: Value | Sequence[Value],
+    output: Value | Callable[..., Any],
+    inputs: Value | Sequence[Value] | None = None,
     create_graph: bool = False,
     grad_output: float = 1.0,
 ) -> Any:
     """d(output)/d(input) for each input, without touching any ``.grad``.
+
+    Given a function instead of a node, ``grad(f)`` is the function's gradient as HIPS
+    autograd and JAX give it (``autograd_engine.functional.grad``): ``grad(f)(3.0)``.
 
     Args:
         output: the Value to differentiate.
@@ -48,8 +51,14 @@ def grad(
     >>> x.grad  # untouched
     0.0
     """
+    if callable(output) and not isinstance(output, Value) and inputs is None:
+        from autograd_engine.functional import grad as grad_of_function
+
+        return grad_of_function(output)
     if not isinstance(output, Value):
         raise TypeError(f"grad: output must be a Value, got {type(output).__name__}")
+    if inputs is None:
+        raise TypeError("grad(output, inputs): name the Values to differentiate with respect to")
     single = isinstance(inputs, Value)
     wanted: list[Value] = [inputs] if isinstance(inputs, Value) else list(inputs)
     for item in wanted:

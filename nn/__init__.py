@@ -32,6 +32,7 @@ from nn.init import INITS
 from nn.layers import MLP, Layer, Neuron, is_batch
 from nn.loading import load
 from nn.losses import accuracy, bce_with_logits, cross_entropy, hinge, l2_penalty, mse
+from nn.metrics import mean_absolute_error, r2_score
 from nn.mnist import IDXError, load_mnist, mnist_dir, read_idx
 from nn.module import Module
 from nn.optim import (
@@ -88,6 +89,7 @@ __all__ = [
     "load",
     "load_digits",
     "load_mnist",
+    "mean_absolute_error",
     "mnist_dir",
     "moons",
     "mse",
@@ -96,6 +98,7 @@ __all__ = [
     "plot_decision_boundary",
     "plot_history",
     "plot_loss_curves",
+    "r2_score",
     "read_idx",
     "spirals",
     "split_digits",

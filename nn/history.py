@@ -37,6 +37,7 @@ class History:
     # Equal to ``steps``, or one more when an interrupt fell between an update and its
     # record (-1: not set, a History built by hand).
     updates: int = -1
+    metric_name: str = "accuracy"  # what ``accuracy`` holds: fit(metric="r2") records R²
     stopped: bool = False  # stopped by a callback raising StopTraining
 
     @property
@@ -55,7 +56,7 @@ class History:
         if self.loss:
             parts.append(f"final loss {self.loss[-1]:.4g}")
         if self.accuracy:
-            parts.append(f"final accuracy {self.accuracy[-1]:.4g}")
+            parts.append(f"final {self.metric_name} {self.accuracy[-1]:.4g}")
         if self.interrupted:
             parts.append("interrupted")
         if self.stopped:

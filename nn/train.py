@@ -28,7 +28,7 @@ from typing import Any
 
 from nn.data import batches
 from nn.history import History, StepRecord
-from nn.losses import accuracy
+from nn.metrics import Metric, resolve_metric
 from nn.module import Module
 from nn.optim import Optimizer
 from nn.replayed import ReplayedStep
@@ -36,8 +36,6 @@ from nn.rng import Seed, make_rng
 from nn.step import LossFunction, build_loss, train_step
 
 __all__ = ["StopTraining", "build_loss", "fit", "train_step"]
-
-Metric = Callable[[Any, Any], float]
 
 
 class StopTraining(Exception):
@@ -131,7 +129,7 @@ def fit(
     batch_size: int | None = None,
     *,
     l2: float = 0.0,
-    metric: Metric | None = accuracy,
+    metric: Metric | str | None = "auto",
     clip_norm: float | None = None,
     callbacks: Sequence[Callable[[StepRecord], Any]] = (),
     progress: bool | None = None,
@@ -150,7 +148,10 @@ def fit(
         epochs: passes over the data.
         batch_size: points per step; None uses all of them (full-batch, as micrograd).
         l2: adds ``l2 * sum(p * p)`` over the optimizer's parameters to the loss.
-        metric: ``metric(outputs, targets)`` recorded per step; None to skip.
+        metric: ``"auto"`` (accuracy for classification losses, nothing for regression
+            losses such as ``mse``), ``"accuracy"``, ``"r2"``, ``"mae"``, a function
+            ``metric(outputs, targets) -> float``, or None; recorded per step in
+            ``history.accuracy`` and named by ``history.metric_name``.
         clip_norm: clip the gradient norm to this before each update.
         callbacks: each is called with a ``StepRecord`` after every step; raise
             ``StopTraining`` in one to stop.
@@ -193,7 +194,8 @@ def fit(
         )
     replayed = ReplayedStep(model, loss, optimizer, l2=l2, clip_norm=clip_norm) if replay else None
     per_epoch = -(-len(X) // size)
-    history = History()
+    metric_name, metric_function = resolve_metric(metric, loss)
+    history = History(metric_name=metric_name or "accuracy")
     updates_before = optimizer.steps
     rng = make_rng(seed)
     bar = _progress_bar(progress, epochs * per_epoch)
@@ -215,7 +217,9 @@ def fit(
                         value, outputs = train_step(
                             model, loss, optimizer, inputs, targets, l2=l2, clip_norm=clip_norm
                         )
-                    score = metric(outputs, targets) if metric is not None else None
+                    score = (
+                        metric_function(outputs, targets) if metric_function is not None else None
+                    )
                     record = StepRecord(history.steps, epoch, value, score, rate)
                     history.record(record)
                     _report(bar, history, first_step)
@@ -273,6 +277,7 @@ def _report(bar: Any, history: History, first_step_of_epoch: int) -> None:
     shown = {"epoch": history.epoch[-1], "loss": f"{sum(losses) / len(losses):.4f}"}
     if history.accuracy:
         scores = history.accuracy[first_step_of_epoch:]
-        shown["acc"] = f"{sum(scores) / len(scores):.3f}"
+        short = {"accuracy": "acc"}.get(history.metric_name, history.metric_name)
+        shown[short] = f"{sum(scores) / len(scores):.3f}"
     bar.set_postfix(shown, refresh=False)
     bar.update(1)

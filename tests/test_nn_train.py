@@ -332,3 +332,53 @@ def test_history_plots_itself(tmp_path) -> None:
     ax.figure.savefig(path)
     plt.close(ax.figure)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+class TestMetricsFollowTheTask:
+    """Issue 12 item 5: accuracy only for classification losses; regression reports the loss."""
+
+    @staticmethod
+    def _regression():
+        from nn import MLP, SGD, mse
+
+        X = [[x / 10] for x in range(-10, 11)]
+        y = [2.0 * x[0] + 0.5 for x in X]
+        model = MLP(1, [8, 1], activation="tanh", seed=0)
+        return model, mse, SGD(model, lr=0.05), (X, y)
+
+    def test_mse_reports_the_loss_alone(self) -> None:
+        from nn import fit
+
+        model, loss, optimizer, data = self._regression()
+        history = fit(model, loss, optimizer, data, epochs=3, progress=False)
+        assert history.accuracy == [] and "accuracy" not in repr(history)
+
+    def test_r2_and_mae_when_asked(self) -> None:
+        from nn import fit
+
+        for name in ("r2", "mae"):
+            model, loss, optimizer, data = self._regression()
+            history = fit(model, loss, optimizer, data, epochs=40, metric=name, progress=False)
+            assert len(history.accuracy) == 40 and f"final {name}" in repr(history)
+        model, loss, optimizer, data = self._regression()
+        history = fit(model, loss, optimizer, data, epochs=200, metric="r2", progress=False)
+        assert history.accuracy[-1] > 0.9  # a line is easy to fit
+
+    def test_classification_losses_still_report_accuracy(self) -> None:
+        from nn import MLP, SGD, fit, hinge, to_signed, xor
+
+        X, y = xor()
+        model = MLP(2, [4, 1], seed=0)
+        history = fit(model, hinge, SGD(model, lr=0.1), (X, to_signed(y)), progress=False)
+        assert history.metric_name == "accuracy" and len(history.accuracy) == 1
+
+    def test_an_unknown_metric_name_lists_the_choices(self) -> None:
+        import pytest
+
+        from nn import fit
+
+        model, loss, optimizer, data = self._regression()
+        with pytest.raises(
+            ValueError, match=r"unknown metric 'rmse'; choose from accuracy, mae, r2"
+        ):
+            fit(model, loss, optimizer, data, metric="rmse", progress=False)
