@@ -90,7 +90,7 @@ def torch_moons_step(
         for p in net.parameters():
             p -= rate * p.grad
     accuracy = ((y > 0) == (scores > 0)).double().mean()
-    return float(loss), float(accuracy)
+    return loss.item(), accuracy.item()
 
 
 def torch_net(layers: list[Layer]) -> Any:
