@@ -33,6 +33,10 @@ class History:
     learning_rate: list[float] = field(default_factory=list)
     epoch: list[int] = field(default_factory=list)
     interrupted: bool = False  # stopped by Ctrl-C
+    # Parameter updates fit applied: the model holds the weights after exactly this many.
+    # Equal to ``steps``, or one more when an interrupt fell between an update and its
+    # record (-1: not set, a History built by hand).
+    updates: int = -1
     metric_name: str = "accuracy"  # what ``accuracy`` holds: fit(metric="r2") records R²
     stopped: bool = False  # stopped by a callback raising StopTraining
 

@@ -13,6 +13,8 @@ Logits of +-1000 give exact, finite losses and gradients.
 
 from __future__ import annotations
 
+import numbers
+import operator
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,7 +26,7 @@ Scalar = float | Value
 
 def _pairs(predictions: Any, targets: Any, name: str) -> list[tuple[Any, Any]]:
     """Predictions and targets as equal-length lists; a single prediction is a batch of one."""
-    if isinstance(predictions, Value | int | float):
+    if isinstance(predictions, Value | numbers.Real):
         predictions, targets = [predictions], [targets]
     predictions, targets = list(predictions), list(targets)
     if len(predictions) != len(targets):
@@ -148,18 +150,32 @@ def cross_entropy(logits: Any, labels: Any) -> Scalar:
     0.693147
     >>> cross_entropy([[1000.0, -1000.0], [0.0, 2000.0]], [0, 1]) == 0.0
     True
+
+    Labels may be any integer type (NumPy's included), as ``fit`` passes NumPy arrays
+    through; floats and bools are refused.
     """
-    if isinstance(labels, int):
-        logits, labels = [logits], [labels]
+    if _class_index(labels) is not None or isinstance(labels, numbers.Number):
+        logits, labels = [logits], [labels]  # one example
     terms = []
     for example, label in _pairs(logits, labels, "cross_entropy"):
         example = list(example)
-        if isinstance(label, bool) or not isinstance(label, int) or not 0 <= label < len(example):
+        index = _class_index(label)
+        if index is None or not 0 <= index < len(example):
             raise ValueError(
                 f"cross_entropy: label {label!r} is not a class index for {len(example)} logits"
             )
-        terms.append(-_log_softmax_at(example, label))
+        terms.append(-_log_softmax_at(example, index))
     return _mean(terms, "cross_entropy")
+
+
+def _class_index(label: Any) -> int | None:
+    """``label`` as an int when it is an integer of any type (np.int64...), else None."""
+    if isinstance(label, bool) or type(label).__name__ == "bool_":
+        return None
+    try:
+        return operator.index(label)
+    except TypeError:  # a float, a list, or an array of several labels
+        return None
 
 
 def l2_penalty(parameters: Sequence[Value], alpha: float) -> Scalar:

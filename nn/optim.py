@@ -11,8 +11,11 @@ are small frozen dataclasses, so they print their settings.
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,9 +107,30 @@ def clip_grad_norm(parameters: Any, max_norm: float) -> float:
     (0.6, 0.8)
     """
     items = _parameter_list(parameters)
-    norm = math.sqrt(math.fsum(p.grad * p.grad for p in items))
-    if not math.isfinite(norm):
-        raise ValueError(f"clip_grad_norm: the gradient norm is {norm}; a gradient is not finite")
+    _check_number("clip_grad_norm", "max_norm", max_norm, positive=True, infinite=True)
+    grads = [p.grad for p in items]
+    for index, g in enumerate(grads):
+        if not math.isfinite(g):
+            name = items[index].label or f"parameter {index}"
+            raise ValueError(f"clip_grad_norm: the gradient of {name} is {g!r}, not finite")
+    largest = max(map(abs, grads), default=0.0)
+    if largest == 0.0:
+        return 0.0
+    if 1e-150 < largest < 1e150:  # squares neither overflow nor underflow: plain sum
+        norm = math.sqrt(math.fsum(g * g for g in grads))
+        scale = max_norm / (norm + 1e-6)
+        if scale < 1.0:
+            for p in items:
+                p.grad *= scale
+        return norm
+    # Scaled by the largest gradient first (as vector norms do), so 1e160 does not
+    # overflow to inf nor 1e-170 underflow to 0; the norm itself may still exceed a float.
+    root = math.sqrt(math.fsum((g / largest) ** 2 for g in grads))
+    norm = largest * root
+    if math.isinf(norm):
+        for p in items:
+            p.grad = (p.grad / largest) * (max_norm / root)
+        return norm
     scale = max_norm / (norm + 1e-6)
     if scale < 1.0:
         for p in items:
@@ -114,20 +138,69 @@ def clip_grad_norm(parameters: Any, max_norm: float) -> float:
     return norm
 
 
+def _check_number(
+    where: str, name: str, value: Any, *, positive: bool = False, infinite: bool = False
+) -> None:
+    """Refuse a hyperparameter that is not a real number >= 0 (> 0 if ``positive``)."""
+    ok = isinstance(value, int | float) and not isinstance(value, bool)
+    if ok and (math.isnan(value) or (math.isinf(value) and not infinite)):
+        ok = False
+    if ok and (value <= 0 if positive else value < 0):
+        ok = False
+    if not ok:
+        want = "a positive" if positive else "a non-negative"
+        finite = "" if infinite else " finite"
+        raise ValueError(f"{where}: {name} must be {want}{finite} number, got {value!r}")
+
+
+@contextlib.contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Hold a SIGINT that arrives while weights are written; deliver it once they all are.
+
+    Only in the main thread (where Python runs signal handlers) and only when a Python
+    handler is installed (the default one raises KeyboardInterrupt; ``fit`` has its own).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    if not callable(previous):
+        yield
+        return
+    caught: list[Any] = []
+    signal.signal(signal.SIGINT, lambda signum, frame: caught.append(frame))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        previous(signal.SIGINT, caught[0])
+
+
 class Optimizer:
-    """Shared machinery: the parameter list, the step count, the learning rate, zero_grad."""
+    """Shared machinery: the parameter list, the step count, the learning rate, zero_grad.
+
+    A step is all or nothing: subclasses compute every new weight and their new state
+    first (``_propose``), and ``step`` then writes them with a Ctrl-C held back until the
+    last one is written; any other exception there puts the old weights back. So an
+    interrupted step leaves the model at the previous step or the next, never between.
+    """
 
     def __init__(self, parameters: Any, lr: LearningRate) -> None:
         self.parameters = _parameter_list(parameters)
-        if not callable(lr) and not (isinstance(lr, int | float) and lr >= 0):
-            raise ValueError(f"lr must be a non-negative number or a schedule, got {lr!r}")
+        if not callable(lr):
+            _check_number(type(self).__name__, "lr", lr)
         self.lr = lr
         self.steps = 0
 
     @property
     def learning_rate(self) -> float:
         """The rate the next ``step()`` will use."""
-        return float(self.lr(self.steps)) if callable(self.lr) else float(self.lr)
+        if not callable(self.lr):
+            return float(self.lr)
+        rate = self.lr(self.steps)
+        _check_number(f"{type(self).__name__} schedule at step {self.steps}", "the rate", rate)
+        return float(rate)
 
     def zero_grad(self) -> None:
         """Set every parameter's ``grad`` to 0."""
@@ -135,11 +208,25 @@ class Optimizer:
             p.grad = 0.0
 
     def step(self) -> None:
-        """Update every parameter from its ``grad``, then count the step."""
-        self._update(self.learning_rate)
-        self.steps += 1
+        """Update every parameter from its ``grad``, then count the step (all or nothing)."""
+        values, state = self._propose(self.learning_rate)
+        parameters = self.parameters
+        old = [p.data for p in parameters]
+        old_state = {name: getattr(self, name) for name in state}
+        with _interrupts_deferred():
+            try:
+                for p, value in zip(parameters, values, strict=True):
+                    p.data = value
+                self.__dict__.update(state)
+                self.steps += 1
+            except BaseException:
+                for p, value in zip(parameters, old, strict=True):
+                    p.data = value
+                self.__dict__.update(old_state)
+                raise
 
-    def _update(self, rate: float) -> None:
+    def _propose(self, rate: float) -> tuple[list[float], dict[str, Any]]:
+        """The new weights, and the new values of the optimizer's state attributes."""
         raise NotImplementedError
 
     def __repr__(self) -> str:
@@ -171,29 +258,28 @@ class SGD(Optimizer):
         nesterov: bool = False,
     ) -> None:
         super().__init__(parameters, lr)
-        if momentum < 0 or weight_decay < 0:
-            raise ValueError(
-                f"SGD: momentum {momentum} and weight_decay {weight_decay} must be >= 0"
-            )
+        _check_number("SGD", "momentum", momentum)
+        _check_number("SGD", "weight_decay", weight_decay)
         if nesterov and momentum == 0:
             raise ValueError("SGD: nesterov momentum needs momentum > 0")
         self.momentum, self.weight_decay, self.nesterov = momentum, weight_decay, nesterov
         self.velocity: list[float] | None = None
 
-    def _update(self, rate: float) -> None:
+    def _propose(self, rate: float) -> tuple[list[float], dict[str, Any]]:
         momentum, decay = self.momentum, self.weight_decay
         if momentum == 0:
-            for p in self.parameters:
-                p.data -= rate * (p.grad + decay * p.data if decay else p.grad)
-            return
-        first = self.velocity is None
-        velocity = [0.0] * len(self.parameters) if first else self.velocity
+            if decay:
+                return [p.data - rate * (p.grad + decay * p.data) for p in self.parameters], {}
+            return [p.data - rate * p.grad for p in self.parameters], {}
+        old = self.velocity
+        velocity: list[float] = []
+        values: list[float] = []
         for i, p in enumerate(self.parameters):
             g = p.grad + decay * p.data if decay else p.grad
-            v = g if first else momentum * velocity[i] + g  # type: ignore[index]
-            velocity[i] = v  # type: ignore[index]
-            p.data -= rate * (g + momentum * v if self.nesterov else v)
-        self.velocity = velocity
+            v = g if old is None else momentum * old[i] + g
+            velocity.append(v)
+            values.append(p.data - rate * (g + momentum * v if self.nesterov else v))
+        return values, {"velocity": velocity}
 
 
 class Adam(Optimizer):
@@ -220,6 +306,8 @@ class Adam(Optimizer):
         beta1, beta2 = betas
         if not (0 <= beta1 < 1 and 0 <= beta2 < 1):
             raise ValueError(f"{type(self).__name__}: betas must lie in [0, 1), got {betas}")
+        _check_number(type(self).__name__, "eps", eps)
+        _check_number(type(self).__name__, "weight_decay", weight_decay)
         self.betas, self.eps, self.weight_decay = (beta1, beta2), eps, weight_decay
         self.first_moment = [0.0] * len(self.parameters)
         self.second_moment = [0.0] * len(self.parameters)
@@ -227,17 +315,24 @@ class Adam(Optimizer):
     def _gradient(self, p: Value) -> float:
         return p.grad + self.weight_decay * p.data if self.weight_decay else p.grad
 
-    def _update(self, rate: float) -> None:
+    def _propose(self, rate: float) -> tuple[list[float], dict[str, Any]]:
+        deltas, state = self._moments(rate)
+        return [p.data - d for p, d in zip(self.parameters, deltas, strict=True)], state
+
+    def _moments(self, rate: float) -> tuple[list[float], dict[str, Any]]:
+        """Each parameter's step (to subtract), and the new moment lists."""
         beta1, beta2 = self.betas
         t = self.steps + 1
         step_size = rate / (1 - beta1**t)
         root_correction = math.sqrt(1 - beta2**t)
-        m, v, eps = self.first_moment, self.second_moment, self.eps
+        m, v, eps = list(self.first_moment), list(self.second_moment), self.eps
+        deltas = []
         for i, p in enumerate(self.parameters):
             g = self._gradient(p)
             m[i] += (g - m[i]) * (1 - beta1)
             v[i] = v[i] * beta2 + (1 - beta2) * g * g
-            p.data -= step_size * m[i] / (math.sqrt(v[i]) / root_correction + eps)
+            deltas.append(step_size * m[i] / (math.sqrt(v[i]) / root_correction + eps))
+        return deltas, {"first_moment": m, "second_moment": v}
 
 
 class AdamW(Adam):
@@ -265,8 +360,8 @@ class AdamW(Adam):
     def _gradient(self, p: Value) -> float:
         return p.grad  # the decay is applied to the weights, not added to the gradient
 
-    def _update(self, rate: float) -> None:
+    def _propose(self, rate: float) -> tuple[list[float], dict[str, Any]]:
         shrink = 1 - rate * self.weight_decay
-        for p in self.parameters:
-            p.data *= shrink
-        super()._update(rate)
+        deltas, state = self._moments(rate)
+        values = [p.data * shrink - d for p, d in zip(self.parameters, deltas, strict=True)]
+        return values, state

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import math
 import signal
 import threading
 import warnings
@@ -166,8 +167,14 @@ def fit(
             (``nn.live.LiveView``, which keeps its cost near 15% of the training time).
 
     Ctrl-C ends training cleanly: the step under way finishes, then ``fit`` returns with
-    the weights trained so far and ``history.interrupted`` set (a second Ctrl-C stops the
-    step itself at once).
+    the weights trained so far and ``history.interrupted`` set. A second Ctrl-C stops the
+    step itself at once, but never halfway through writing the weights: the model is
+    always the result of a whole number of updates, ``history.updates`` of them (one more
+    than ``history.steps`` when the interrupt fell between an update and its record).
+
+    Raises:
+        ValueError: mismatched or empty data, ``epochs`` < 0, ``batch_size`` < 1, a
+            negative or non-finite ``l2``, a ``clip_norm`` that is not positive.
 
     >>> from nn import MLP, SGD, hinge, xor, to_signed
     >>> X, y = xor()
@@ -178,8 +185,7 @@ def fit(
     (60, 1.0)
     """
     X, y = data
-    if len(X) != len(y):
-        raise ValueError(f"fit: {len(X)} inputs but {len(y)} targets")
+    _check_fit_arguments(len(X), len(y), epochs, batch_size, l2, clip_norm)
     size = batch_size or len(X)
     if replay and size < len(X):
         raise ValueError(
@@ -190,6 +196,7 @@ def fit(
     per_epoch = -(-len(X) // size)
     metric_name, metric_function = resolve_metric(metric, loss)
     history = History(metric_name=metric_name or "accuracy")
+    updates_before = optimizer.steps
     rng = make_rng(seed)
     bar = _progress_bar(progress, epochs * per_epoch)
     if live:
@@ -225,9 +232,41 @@ def fit(
     except StopTraining:
         history.stopped = True
     finally:
+        # The optimizer's count, not the records: an interrupt between an update and its
+        # record leaves the model one update past history.steps, and this says so.
+        history.updates = optimizer.steps - updates_before
         if bar is not None:
             bar.close()
     return history
+
+
+def _check_fit_arguments(
+    inputs: int,
+    targets: int,
+    epochs: Any,
+    batch_size: Any,
+    l2: Any,
+    clip_norm: Any,
+) -> None:
+    """Refuse arguments that would train silently wrong (NaN weights, no steps, a crash)."""
+    if inputs != targets:
+        raise ValueError(f"fit: {inputs} inputs but {targets} targets")
+    if inputs == 0:
+        raise ValueError("fit: data holds no examples")
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
+        raise ValueError(f"fit: epochs must be an int >= 0, got {epochs!r}")
+    if batch_size is not None and (
+        isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1
+    ):
+        raise ValueError(
+            f"fit: batch_size must be a positive int, or None for full batch; got {batch_size!r}"
+        )
+    if isinstance(l2, bool) or not isinstance(l2, int | float) or not 0 <= l2 < math.inf:
+        raise ValueError(f"fit: l2 must be a finite number >= 0, got {l2!r}")
+    if clip_norm is not None and (
+        isinstance(clip_norm, bool) or not isinstance(clip_norm, int | float) or not clip_norm > 0
+    ):
+        raise ValueError(f"fit: clip_norm must be a positive number or None, got {clip_norm!r}")
 
 
 def _report(bar: Any, history: History, first_step_of_epoch: int) -> None:

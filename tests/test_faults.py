@@ -8,6 +8,9 @@ the old or the new content, nothing stray is left, and the model is always a who
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import functools
 import os
 import signal
 import stat
@@ -44,10 +47,13 @@ class _InterruptAt:
 
 
 def _run_traced(function, at: int | None) -> _InterruptAt:
+    """Run ``function`` traced, in a copy of the context: an interrupt landing inside a
+    ``with`` statement's ``__enter__`` (after the switch is set, before the block starts)
+    skips its ``__exit__``, and the switch must not leak into later tests."""
     hook = _InterruptAt(at)
     sys.settrace(hook)
     try:
-        function()
+        contextvars.copy_context().run(function)
     finally:
         sys.settrace(None)
     return hook
@@ -167,3 +173,123 @@ class TestOddTargets:
         (tmp_path / "folder").mkdir()
         with pytest.raises(IsADirectoryError, match="folder: not a regular file"):
             write_atomically(tmp_path / "folder", b"x")
+
+
+# -- item 16: fit interrupted once or twice leaves a whole step, and History says which ---
+
+
+def _fit_setup():
+    from nn import MLP, SGD, hinge
+
+    X = [[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0], [0.5, -1.0], [-1.0, 0.5]]
+    y = [1.0, 1.0, -1.0, -1.0, 1.0, -1.0]
+    model = MLP(2, [3, 1], seed=0)
+    optimizer = SGD(model, lr=0.1, momentum=0.9)
+    return model, optimizer, hinge, (X, y)
+
+
+def _fit(model, optimizer, loss, data, callbacks=()):
+    from nn import fit
+
+    return fit(model, loss, optimizer, data, epochs=3, progress=False, callbacks=callbacks)
+
+
+def _fit_into(histories, model, optimizer, loss, data) -> None:
+    histories.append(_fit(model, optimizer, loss, data))
+
+
+def _reference_states() -> list[dict]:
+    model, optimizer, loss, data = _fit_setup()
+    states = [model.state_dict()]
+    _fit(model, optimizer, loss, data, callbacks=[lambda record: states.append(model.state_dict())])
+    return states
+
+
+def _check_whole_step(model, optimizer, history, states) -> None:
+    assert history.updates == optimizer.steps
+    assert model.state_dict() == states[history.updates]
+    assert history.steps in (history.updates, history.updates - 1)
+
+
+class _Kill:
+    """A trace function sending this process SIGINT at the given event numbers."""
+
+    def __init__(self, at: set[int]) -> None:
+        self.at, self.count = at, 0
+
+    def __call__(self, frame, event, arg):
+        self.count += 1
+        if self.count in self.at:
+            os.kill(os.getpid(), signal.SIGINT)
+        return self
+
+
+def _events_in_fit() -> int:
+    model, optimizer, loss, data = _fit_setup()
+    return _run_traced(lambda: _fit(model, optimizer, loss, data), None).count
+
+
+def _events_in_optimizer() -> list[int]:
+    """Event numbers (as _Kill counts them) that fall inside the optimizer's code."""
+    found: list[int] = []
+    count = 0
+
+    def hook(frame, event, arg):
+        nonlocal count
+        count += 1
+        if frame.f_code.co_filename.endswith(f"nn{os.sep}optim.py"):
+            found.append(count)
+        return hook
+
+    model, optimizer, loss, data = _fit_setup()
+    sys.settrace(hook)
+    try:
+        _fit(model, optimizer, loss, data)
+    finally:
+        sys.settrace(None)
+    return found
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_fit_interrupted_once_anywhere_is_a_whole_step() -> None:
+    states = _reference_states()
+    total = _events_in_fit()
+    for at in range(1, total, max(1, total // 150)):
+        model, optimizer, loss, data = _fit_setup()
+        histories: list = []
+        run = functools.partial(_fit_into, histories, model, optimizer, loss, data)
+        # An interrupt outside fit's own handling (before or after it) propagates.
+        with contextlib.suppress(KeyboardInterrupt):
+            _run_traced(run, at)
+        history = histories[0] if histories else None
+        if history is None:
+            assert model.state_dict() in (states[0], states[optimizer.steps])
+            continue
+        _check_whole_step(model, optimizer, history, states)
+
+
+@pytest.mark.parametrize("gap", [1, 7, 40])
+def test_fit_with_a_double_ctrl_c_anywhere_is_a_whole_step(gap: int) -> None:
+    states = _reference_states()
+    total = _events_in_fit()
+    # The second press where it matters most (inside the update), and elsewhere sampled.
+    inside = _events_in_optimizer()
+    seconds = sorted({*inside[:: max(1, len(inside) // 150)], *range(gap + 1, total, total // 30)})
+    for second in seconds:
+        model, optimizer, loss, data = _fit_setup()
+        histories = []
+        hook = _Kill({second - gap, second})
+        run = functools.partial(_fit_into, histories, model, optimizer, loss, data)
+        sys.settrace(hook)
+        try:
+            contextvars.copy_context().run(run)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            sys.settrace(None)
+        if not histories:  # the second press fell after fit had returned
+            assert model.state_dict() == states[optimizer.steps]
+            continue
+        history = histories[0]
+        assert history.interrupted or history.steps == len(states) - 1
+        _check_whole_step(model, optimizer, history, states)

@@ -238,3 +238,121 @@ def test_a_huge_integer_in_the_architecture_names_the_file(tmp_path) -> None:
     path.write_text(_envelope(_mlp_shape(2, [1]), {}).replace('"nin": 2', '"nin": 1' + "0" * 5000))
     with pytest.raises(StateDictError, match=r"m\.json: key 'architecture' cannot build"):
         MLP.from_file(path)
+
+
+# -- item 9: clip_grad_norm where clipping is needed --------------------------------------
+
+
+@pytest.mark.parametrize("size", [1.2e154, 1e160, 1e300, 1e-170])
+def test_clip_grad_norm_scales_huge_and_tiny_gradients(size: float) -> None:
+    from nn import clip_grad_norm
+
+    a, b = Value(0.0), Value(0.0)
+    a.grad, b.grad = 3 * size, 4 * size
+    norm = clip_grad_norm([a, b], 1.0)
+    assert norm == pytest.approx(5 * size, rel=1e-15)
+    if 5 * size > 1.0:
+        assert (a.grad, b.grad) == (pytest.approx(0.6, rel=1e-12), pytest.approx(0.8, rel=1e-12))
+    else:
+        assert (a.grad, b.grad) == (3 * size, 4 * size)
+
+
+def test_clip_grad_norm_when_the_norm_itself_exceeds_a_float() -> None:
+    from nn import clip_grad_norm
+
+    params = [Value(0.0) for _ in range(4)]
+    for p in params:
+        p.grad = 1e308
+    assert clip_grad_norm(params, 2.0) == math.inf
+    assert [p.grad for p in params] == [pytest.approx(1.0)] * 4
+
+
+def test_clip_grad_norm_names_a_non_finite_gradient_and_a_bad_max_norm() -> None:
+    from nn import clip_grad_norm
+
+    a = Value(0.0, label="w")
+    a.grad = math.nan
+    with pytest.raises(ValueError, match="clip_grad_norm: the gradient of w is nan"):
+        clip_grad_norm([a], 1.0)
+    with pytest.raises(ValueError, match="clip_grad_norm: max_norm must be a positive"):
+        clip_grad_norm([Value(0.0)], math.nan)
+
+
+# -- item 10: cross_entropy with NumPy labels ----------------------------------------------
+
+
+def test_cross_entropy_takes_numpy_integer_labels() -> None:
+    from nn import cross_entropy
+
+    logits = [[0.0, 1.0, 2.0], [2.0, 0.0, 0.0]]
+    expected = cross_entropy(logits, [2, 0])
+    assert cross_entropy(logits, np.array([2, 0])) == expected
+    assert cross_entropy(logits, [np.int64(2), np.int64(0)]) == expected
+    assert cross_entropy(logits[0], np.int64(2)) == cross_entropy(logits[0], 2)
+
+
+@pytest.mark.parametrize("label", [2.0, np.float64(2.0), True, 3, -1])
+def test_cross_entropy_refuses_non_indices_naming_the_label(label: object) -> None:
+    from nn import cross_entropy
+
+    with pytest.raises(ValueError, match=r"cross_entropy: label .* is not a class index for 3"):
+        cross_entropy([0.0, 1.0, 2.0], label)
+
+
+# -- item 13: optimizer and fit arguments ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "build, message",
+    [
+        (lambda p: __import__("nn").SGD(p, momentum=math.nan), "SGD: momentum must be"),
+        (lambda p: __import__("nn").SGD(p, lr=math.inf), "SGD: lr must be"),
+        (lambda p: __import__("nn").SGD(p, lr=-1), "SGD: lr must be"),
+        (lambda p: __import__("nn").SGD(p, weight_decay=math.nan), "SGD: weight_decay must"),
+        (lambda p: __import__("nn").Adam(p, eps=-1), "Adam: eps must be"),
+        (lambda p: __import__("nn").Adam(p, weight_decay=-5), "Adam: weight_decay must be"),
+        (lambda p: __import__("nn").AdamW(p, lr=math.nan), "AdamW: lr must be"),
+    ],
+)
+def test_bad_optimizer_settings_are_refused(build, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        build([Value(1.0)])
+
+
+def test_a_schedule_giving_nan_is_refused_naming_the_step() -> None:
+    from nn import SGD
+
+    p = Value(1.0)
+    optimizer = SGD([p], lr=lambda step: math.nan)
+    with pytest.raises(ValueError, match="SGD schedule at step 0: the rate must be"):
+        optimizer.step()
+    assert p.data == 1.0
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        ({"l2": math.nan}, "fit: l2 must be a finite number"),
+        ({"l2": -1.0}, "fit: l2 must be"),
+        ({"epochs": -1}, "fit: epochs must be an int >= 0"),
+        ({"batch_size": 0}, "fit: batch_size must be a positive int"),
+        ({"batch_size": -3}, "fit: batch_size must be a positive int"),
+        ({"clip_norm": 0.0}, "fit: clip_norm must be a positive number"),
+    ],
+)
+def test_bad_fit_arguments_are_refused(arguments: dict, message: str) -> None:
+    from nn import MLP, SGD, fit, hinge
+
+    model = MLP(2, [1], seed=0)
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=message):
+        fit(model, hinge, SGD(model), ([[0.0, 1.0]], [1.0]), progress=False, **arguments)
+    assert model.state_dict() == before
+
+
+def test_fit_on_empty_data_says_so() -> None:
+    from nn import MLP, SGD, fit, hinge
+
+    model = MLP(2, [1], seed=0)
+    with pytest.raises(ValueError, match="fit: data holds no examples"):
+        fit(model, hinge, SGD(model), ([], []), progress=False)
