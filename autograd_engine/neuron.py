@@ -263,7 +263,8 @@ def affine_layer(
         for row in heads:
             if type(row) is not tuple or len(row) != size:
                 raise TypeError  # not the common case: let affine convert or explain
-            _check_params(row)
+            if _CHECKED.get(id(row)) is not row:  # inline: once per neuron per call
+                _check_params(row)
             total = row[-1]._data
             for w, x in zip(row, xs):  # noqa: B905
                 total += w._data * x

@@ -60,6 +60,9 @@ class OpSpec:
         layout: how many inputs tests draw for an n-ary op and how they pair: ``"any"``
             (``sum``), ``"pairs"`` (weights then inputs, ``dot``), ``"neuron"`` (``n``
             weights, a bias, ``n`` inputs); ``"fixed"`` for ops of fixed arity.
+        kink: for ops whose derivative jumps somewhere inside the domain (``clamp`` at its
+            bounds, ``maximum`` at a tie), the distance from given inputs and parameters
+            to the nearest such point; tests sample at least 0.1 away from it.
         inline: the fast sweep applies the rule's terms in place instead of calling it
             (``+`` and ``*``, most nodes of an expression); the terms are traced from
             the rule itself (``autograd_engine.trace``), never written twice.
@@ -84,6 +87,7 @@ class OpSpec:
     layout: str = "fixed"
     inline: bool = False
     activation: OpSpec | None = None
+    kink: Callable[..., float] | None = None
 
     def display(self, params: tuple[float, ...]) -> str:
         """The ``op`` shown for a node; an infix op with a parameter shows it (``**2``)."""
@@ -190,6 +194,7 @@ def defop(
     layout: str = "fixed",
     inline: bool = False,
     activation: OpSpec | None = None,
+    kink: Callable[..., float] | None = None,
     doc: str = "",
 ) -> OpFunction:
     """Register an op and return its public function (floats or Values in).
@@ -213,6 +218,7 @@ def defop(
         layout,
         inline,
         activation,
+        kink,
     )
     OPS[name] = spec
     register_op(spec)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 import math
 import numbers
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -456,6 +456,22 @@ def make_nodes(
 value_data: Callable[[Value], float] = Value.__dict__["_data"].__get__
 """``v.data`` for a Value, TypeError for anything else (a NumPy array's or a tensor's
 ``.data`` too): the fused ops read their operands with it, in C, and so check them."""
+
+
+def zero_grad(values: Iterable[Value]) -> None:
+    """Set each Value's ``grad`` to 0.0: the slot written directly, without the setter's check.
+
+    Training zeroes every weight each step (25,000 for ``MLP(784, [32, 10])``), and the
+    ``grad`` property's conversion would cost more than the step's backward sweep.
+
+    >>> w = [Value(1.0), Value(2.0)]
+    >>> (w[0] * w[1]).backward()
+    >>> zero_grad(w)
+    >>> [v.grad for v in w]
+    [0.0, 0.0]
+    """
+    for value in values:
+        value._grad = 0.0
 
 
 def operands(op: str, items: Sequence[object]) -> tuple[Value, ...]:

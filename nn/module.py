@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from autograd_engine import Value, scope
+from autograd_engine import Value, scope, zero_grad
 from nn.saving import (
     FORMAT,
     VERSION,
@@ -244,8 +244,7 @@ class Module:
         >>> [p.grad for p in n.parameters()]
         [0.0, 0.0, 0.0]
         """
-        for p in self._parameter_tuple():
-            p.grad = 0.0
+        zero_grad(self._parameter_tuple())
 
     # ---- calling -------------------------------------------------------------------
 

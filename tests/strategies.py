@@ -16,13 +16,27 @@ real = st.floats(min_value=-3.0, max_value=3.0, allow_nan=False)
 positive = st.floats(min_value=0.2, max_value=3.0)
 nonzero = st.one_of(st.floats(min_value=-3.0, max_value=-0.1), st.floats(0.1, 3.0))
 
-DOMAINS = {"real": real, "positive": positive, "nonzero": nonzero}
+DOMAINS = {
+    "real": real,
+    "positive": positive,
+    "nonzero": nonzero,
+    "unit": st.floats(min_value=-0.9, max_value=0.9),  # |x| < 1 (asin, atanh, tan)
+    "above_one": st.floats(min_value=1.2, max_value=3.0),  # acosh
+    "above_minus_one": st.floats(min_value=-0.8, max_value=3.0),  # log1p
+}
 
-# Parameters of parametrised ops, by name. A new parameter name needs an entry here.
+# Parameters of parametrised ops, by name; a parameter without an entry is drawn near its
+# default (within 0.5), so a new op needs no edit here.
 PARAMS = {
     "exponent": st.sampled_from([-2.0, -1.0, 0.5, 1.0, 2.0, 3.0, 2.5]),
     "slope": st.floats(min_value=0.0, max_value=0.5),
+    "condition": st.sampled_from([0.0, 1.0]),
 }
+
+
+def param(name: str, default: float) -> st.SearchStrategy[float]:
+    """Values for a parameter: its entry in PARAMS, else within 0.5 of its default."""
+    return PARAMS.get(name, st.floats(default - 0.5, default + 0.5))
 
 
 @st.composite
@@ -52,7 +66,9 @@ def op_inputs(draw: st.DrawFn, spec: OpSpec) -> tuple[list[float], dict[str, flo
         # Both jump where a / b is an integer; central differences must not straddle a jump.
         ratio = inputs[0] / inputs[1]
         assume(abs(ratio - round(ratio)) >= 0.01)
-    params = {name: draw(PARAMS[name]) for name in spec.params}
+    params = {name: draw(param(name, default)) for name, default in spec.params.items()}
+    if spec.kink is not None:  # keep away from where the derivative jumps
+        assume(spec.kink(*inputs, *params.values()) >= 0.1)
     return inputs, params
 
 

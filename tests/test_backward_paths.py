@@ -19,7 +19,7 @@ from typing import Any
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from strategies import PARAMS
+from strategies import param
 
 import autograd_engine as ag
 from autograd_engine import AFFINE_ACTIVATIONS, OPS, Value, backward_steps, grad, record
@@ -68,7 +68,7 @@ def _apply(draw: st.DrawFn, pool: list[Value]) -> Value | None:
         k = draw(st.integers(1, 3))
         count = {"pairs": 2 * k, "neuron": 2 * k - 1}.get(spec.layout, k)
     inputs = [draw(pick) for _ in range(count)]
-    params = {name: draw(PARAMS[name]) for name in spec.params}
+    params = {name: draw(param(name, default)) for name, default in spec.params.items()}
     return spec(*inputs, **params)  # type: ignore[return-value]
 
 

@@ -23,21 +23,31 @@ def apply_op(name: str, params: dict[str, float]):
     return lambda *xs: spec(*xs, **params)
 
 
+def first_derivative_check(name: str, data: st.DataObject) -> None:
+    """The op's gradient against central differences, at inputs drawn from its domain."""
+    inputs, params = data.draw(op_inputs(OPS[name]), label=name)
+    check_grad(apply_op(name, params), inputs)
+
+
+def second_derivative_check(name: str, data: st.DataObject) -> None:
+    """Each first derivative, built with create_graph=True, against central differences."""
+    inputs, params = data.draw(op_inputs(OPS[name]), label=name)
+    f = apply_op(name, params)
+    for i in range(len(inputs)):
+        # Differentiate d f / d x_i once more, with respect to every input.
+        check_grad(lambda *xs, i=i: grad(f(*xs), xs[i], create_graph=True), inputs)
+
+
 @pytest.mark.parametrize("name", OP_NAMES)
 @given(data=st.data())
 def test_first_derivative_matches_central_differences(name: str, data: st.DataObject) -> None:
-    inputs, params = data.draw(op_inputs(OPS[name]))
-    check_grad(apply_op(name, params), inputs)
+    first_derivative_check(name, data)
 
 
 @pytest.mark.parametrize("name", OP_NAMES)
 @given(data=st.data())
 def test_second_derivatives_match_central_differences(name: str, data: st.DataObject) -> None:
-    inputs, params = data.draw(op_inputs(OPS[name]))
-    f = apply_op(name, params)
-    for i in range(len(inputs)):
-        # Differentiate d f / d x_i once more, with respect to every input.
-        check_grad(lambda *xs, i=i: grad(f(*xs), xs[i], create_graph=True), inputs)
+    second_derivative_check(name, data)
 
 
 @pytest.mark.parametrize("name", OP_NAMES)
