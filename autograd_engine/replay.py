@@ -309,6 +309,8 @@ the code built another graph (a Python branch on data?)
                     f"run: {len(values)} values for the {len(self._inputs)} recorded inputs"
                 )
             items = list(zip(self._inputs, values, strict=True))
+        # Check the whole feed before writing any of it: a failed run changes no leaf.
+        numbers = []
         for leaf, value in items:
             if not isinstance(leaf, Value):
                 raise ReplayError(f"feed: keys must be Values, got {type(leaf).__name__}")
@@ -317,7 +319,9 @@ the code built another graph (a Python branch on data?)
                 if leaf in self._index and leaf._parents:
                     role = "an interior node"
                 raise ReplayError(f"feed: {_name(leaf)} is {role} of this tape; it cannot be fed")
-            leaf.data = to_float(value)
+            numbers.append(to_float(value))
+        for (leaf, _), number in zip(items, numbers, strict=True):
+            leaf.data = number
 
     def _publish(self, out: float, watched: tuple[float, ...]) -> float:
         self._output.data = out

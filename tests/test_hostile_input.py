@@ -356,3 +356,24 @@ def test_fit_on_empty_data_says_so() -> None:
     model = MLP(2, [1], seed=0)
     with pytest.raises(ValueError, match="fit: data holds no examples"):
         fit(model, hinge, SGD(model), ([], []), progress=False)
+
+
+# -- item 17: a failed Tape.run changes no leaf ---------------------------------------------
+
+
+@pytest.mark.parametrize("bad", [{"key": "stranger"}, {"value": "abc"}])
+def test_a_failed_tape_run_leaves_every_leaf_as_it_was(bad: dict) -> None:
+    from autograd_engine import ReplayError, record
+
+    a, b = Value(1.0), Value(2.0)
+    tape = record(a * b + a)
+    feed: dict = {a: 5.0}
+    if "key" in bad:
+        feed[Value(9.0)] = 1.0
+        error: type[Exception] = ReplayError
+    else:
+        feed[b] = "abc"
+        error = TypeError
+    with pytest.raises(error, match=r"feed: .* not a leaf|must be a real number"):
+        tape.run(feed)
+    assert (a.data, b.data) == (1.0, 2.0)
