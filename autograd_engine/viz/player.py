@@ -139,7 +139,8 @@ def _record(root: Value, options: dict[str, Any]) -> tuple[list[dict[str, Any]],
         shown = {n: format_number(g) for n, g in zip(inputs, frame.parent_grads, strict=True)}
         if frame.step == 1:
             shown[names[root]] = format_number(frame.upstream)
-        steps.append({"phase": "backward", "node": node, "text": frame.explanation, "grad": shown})
+        text = frame.explanation
+        steps.append({"phase": "backward", "node": node, "text": text, "data": {}, "grad": shown})
     return steps, graph
 
 
