@@ -226,6 +226,7 @@ def draw_graph(
     format: str = "svg",
     size: float | tuple[float, float] | str | None = DEFAULT_SIZE,
     expand_neurons: bool | None = None,
+    part_grads: Mapping[Value, tuple[float, float]] | None = None,
 ) -> Graph:
     """Draw the computation graph of one root or several.
 
@@ -256,8 +257,10 @@ def draw_graph(
         expand_neurons: draw each fused neuron (``affine``, one node) as the lecture
             does: its products ``w·x``, their sum and the activation, each with data and
             grad computed from the fused node. ``None`` (the default) expands them when
-            the drawing stays small (``dot_builder.EXPAND_LIMIT`` records); ``True`` or
+            the drawing stays small (``expand.EXPAND_LIMIT`` records); ``True`` or
             ``False`` forces either.
+        part_grads: for an expanded neuron, the gradients its sum and its products hold
+            instead of the finished ones (the step-through frames use this, as ``grads``).
 
     >>> from autograd_engine import Value
     >>> x = Value(3.0, label="x")
@@ -290,6 +293,7 @@ def draw_graph(
         title=title,
         size=checks.size(size),
         expand=None if expand_neurons is None else checks.flag(expand_neurons, "expand_neurons"),
+        part_grads=part_grads,
     )
     kind = checks.format_name(format, "draw_graph")
     plan = plan_drawing(

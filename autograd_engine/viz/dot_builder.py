@@ -16,14 +16,11 @@ from dataclasses import dataclass, field, replace
 from autograd_engine.value import Value, local_derivatives
 from autograd_engine.viz import labels, shape
 from autograd_engine.viz.clusters import Summary
-from autograd_engine.viz.expand import Expansion, expand
+from autograd_engine.viz.expand import EXPAND_LIMIT, Expansion, expand
 from autograd_engine.viz.labels import attributes
 from autograd_engine.viz.layout_budget import MAX_NODES, Plan, Unit
 
 RANKDIRS = ("LR", "RL", "TB", "BT")
-# Fused neurons are drawn expanded (by default) while the drawing has at most this many
-# records: enough for a small network's prediction, not for a layer of 16-input neurons.
-EXPAND_LIMIT = 60
 
 
 @dataclass(frozen=True)
@@ -44,6 +41,7 @@ class DotOptions:
     title: str | None = None
     size: str | None = None  # Graphviz's size attribute, inches
     expand: bool | None = None  # fused neurons as their chain; None: when small (``expand``)
+    part_grads: Mapping[Value, tuple[float, float]] | None = None  # (sum, products) held
 
 
 @dataclass
@@ -150,9 +148,10 @@ class _Writer:
         if wanted is False:
             return {}
         found = {}
+        held = self.options.part_grads or {}
         for unit in self.plan.units:
             if isinstance(unit, Value):
-                chain = expand(unit, self.grad(unit))
+                chain = expand(unit, self.grad(unit), held.get(unit))
                 if chain is not None:
                     found[unit] = chain
         added = sum(chain.added() for chain in found.values())
@@ -297,7 +296,7 @@ class _Writer:
         name = self.name(target)
         labelled = self._labelled(target)
         show = self.options.show_grad
-        upstream = chain.products[0].grad if chain.products else self.grad(target)
+        upstream = self._sum_grad(target, chain)
         into_sum = f"{name}sop" if chain.total is not None else f"{name}op"
         lines = []
         for i in range(chain.n):
@@ -311,6 +310,10 @@ class _Writer:
             suffix = f" [{attributes({'label': text})}]" if labelled else ""
             lines.append(f"\t{name}s -> {name}op{suffix}\n")
         return lines
+
+    def _sum_grad(self, target: Value, chain: Expansion) -> float:
+        """The gradient an expanded neuron's sum holds (a linear neuron is its sum)."""
+        return chain.total.grad if chain.total is not None else self.grad(target)
 
     def _chain_local(self, target: Value, chain: Expansion, operand: int | None) -> float:
         """The local derivative on an input edge of an expanded neuron."""
@@ -330,7 +333,8 @@ class _Writer:
             if chain is not None and isinstance(target, Value):
                 head = self._chain_head(target, chain, operand)
                 if self._labelled(target):
-                    upstream = chain.products[0].grad if chain.products else self.grad(target)
+                    into_sum = operand is None or operand == chain.n
+                    upstream = self._sum_grad(target, chain) if into_sum else chain.products[0].grad
                     local = self._chain_local(target, chain, operand)
                     attrs["label"] = labels.edge_text(
                         local, upstream, show_grad=self.options.show_grad
