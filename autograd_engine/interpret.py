@@ -27,6 +27,7 @@ from autograd_engine.backprop import Sums, backprop
 from autograd_engine.codegen import Program, compile_graph
 from autograd_engine.errors import AnomalyError
 from autograd_engine.neuron import pre_activation, pre_activation_rule
+from autograd_engine.opspec import OpSpec
 from autograd_engine.value import Value
 
 _data = attrgetter("_data")
@@ -102,7 +103,7 @@ def interpreted(
     slot: dict[Value, int] = {node: k for k, node in enumerate(leaves)}
     needs = [leaf.kind != "constant" for leaf in leaves]
     get_slot, get_need = slot.__getitem__, needs.__getitem__
-    kinds: dict[nc.SpecParams, _Kind] = {}
+    kinds: dict[tuple[OpSpec, tuple[str, ...]], _Kind] = {}
     pres = len(order)  # a fused neuron's pre-activation sum gets a slot after the nodes
     forward: list[Forward] = []
     backward: list[Backward] = []
@@ -112,9 +113,10 @@ def interpreted(
         s = slot[node] = len(slot)
         operands = tuple(map(get_slot, node.parents))
         spec_params = specs[node]
-        kind = kinds.get(spec_params)
+        key = spec_params[0], tuple(map(float.hex, spec_params[1]))  # -0.0 is not 0.0 here
+        kind = kinds.get(key)
         if kind is None:
-            kind = kinds[spec_params] = _Kind(node, spec_params)
+            kind = kinds[key] = _Kind(node, spec_params)
         u = -1
         if kind.fused:
             u, pres = pres, pres + 1
