@@ -35,9 +35,12 @@ from autograd_engine.value import Rule, Value
 Program = Callable[..., tuple[Any, ...]]
 Chunk = Callable[..., None]
 
-# About 15 us of compile() per line at any size; a chunk this long keeps the syntax tree
-# compile() builds to a few megabytes, and each chunk's locals few enough to stay fast.
-CHUNK_LINES = 10000
+# About 15 us of compile() per line at any size. A chunk holds a tape that compiles when
+# recorded (interpret.EAGER_LINES) in one forward and one backward function: across
+# chunks, the gradients of parameters used everywhere are loaded and stored at every
+# boundary (10,000-line chunks made the demo's step 1.4x slower). The syntax tree of one
+# chunk, a few hundred megabytes at most, is all compile() holds at a time.
+CHUNK_LINES = 100_000
 
 _data = attrgetter("_data")
 

@@ -63,9 +63,11 @@ class Tiered:
         self._budget = lines * COMPILE_SECONDS_PER_LINE
         self._spent = 0.0
         self.compiled = False
-        self._program: Program = interpreted(order, specs, grad_leaves, watch)
+        self._program: Program
         if lines <= EAGER_LINES:
             self.compile()
+        else:
+            self._program = interpreted(order, specs, grad_leaves, watch)
 
     def compile(self) -> None:
         """Switch to compiled code now."""
