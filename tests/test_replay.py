@@ -443,7 +443,7 @@ def test_chunk_boundaries_anywhere(chunk_lines: int, monkeypatch: pytest.MonkeyP
 
 
 def test_long_chain(tier: str) -> None:
-    # 24,000 nodes: more than one chunk of statements.
+    # 24,000 nodes in both tiers (chunk boundaries: test_chunk_boundaries_anywhere).
     x = Value(0.5)
 
     def build() -> Value:
