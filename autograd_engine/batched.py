@@ -137,10 +137,11 @@ class BatchedTape:
         reduction: str,
     ) -> None:
         from autograd_engine.batched_program import make_plan, write_program
-        from autograd_engine.batched_roles import columns_of, specs_of
+        from autograd_engine.batched_roles import anomaly_check, columns_of, feed, specs_of
 
         np = _numpy()
         self._np = np
+        self._feed_batch, self._anomaly_check = feed, anomaly_check
         order = topological_order(loss)
         self._order, self._loss, self._reduction = order, loss, reduction
         self._inputs, self._targets, self._watch = inputs, targets, watch
@@ -151,7 +152,11 @@ class BatchedTape:
         self._live = [leaf for leaf in shared if leaf.kind != "constant"]
         self._live_slots = np.array([self._plan.slot[leaf] for leaf in self._live], dtype=np.intp)
         self._base = np.array([leaf.data for leaf in shared], dtype=float)
-        self._all_live = len(self._live) == len(shared)  # then slots are 0, 1, ... in order
+        m = len(self._live)
+        self._all_live = m == len(shared)  # then slots are 0, 1, ... in order
+        # The live leaves' slots as a slice when they come first (no constant in a layer).
+        prefix = self._live_slots.tolist() == list(range(m))
+        self._live_index: Any = slice(0, m) if prefix else self._live_slots
         self.losses: Any = np.zeros(0)
         self.watched: Any = np.zeros((0, len(watch)))
         self.gradients: Any = np.zeros(len(self._live))
@@ -194,24 +199,20 @@ class BatchedTape:
             ValueError, ZeroDivisionError, OverflowError: a sample left an op's domain, as a
                 scalar build would raise it, naming the op, the value and the sample.
         """
-        from autograd_engine.batched_roles import anomaly_check
-
         np = self._np
         xs, ys, n = self._feed(X, Y)
-        anomaly_check(self, xs, ys, n)
+        self._anomaly_check(self, xs, ys, n)
         P = self._gather(parameters)
         seed = np.full(n, 1.0 / n if self._reduction == "mean" else 1.0)
         G = np.zeros(len(self._plan.shared))
         with np.errstate(all="ignore"):
             losses, watched = self._program(P, xs, ys, n, seed, True, G)
         self._publish(losses, watched)
-        self.gradients = G[self._live_slots]
-        if write:  # three passes in C: read every .grad, add, write every .grad
-            live = self._live
-            grads = np.fromiter(map(_grad, live), dtype=float, count=len(live))
-            for _ in map(setattr, live, repeat("_grad"), (grads + self.gradients).tolist()):
-                pass
-        total = float(np.sum(losses))
+        self.gradients = G if self._all_live else G[self._live_index]
+        if write:
+            for leaf, g in zip(self._live, self.gradients.tolist(), strict=True):
+                leaf._grad += g
+        total = float(self.losses.sum())
         return total / n if self._reduction == "mean" else total
 
     def forward(self, X: Any, Y: Any = None, *, parameters: Any = None) -> Any:
@@ -250,29 +251,30 @@ class BatchedTape:
     # ---- helpers ----------------------------------------------------------------------
 
     def _feed(self, X: Any, Y: Any) -> tuple[Any, Any, int]:
+        return self._feed_batch(self._np, X, Y, len(self._inputs), len(self._targets))
+
+    def read_parameters(self) -> Any:
+        """The parameters' current ``.data``, an array aligned with ``parameters``."""
         np = self._np
-        given = [
-            (name, _matrix(np, values, len(leaves), name))
-            for name, values, leaves in (("X", X, self._inputs), ("Y", Y, self._targets))
-            if leaves or values is not None
-        ]
-        sizes = {name: array.shape[0] for name, array in given}
-        if len(set(sizes.values())) > 1:
-            raise BatchingError(f"X has {sizes['X']} rows and Y {sizes['Y']}; one row per sample")
-        n = next(iter(sizes.values()), 0)
-        if n == 0:
-            raise BatchingError("an empty batch (or no inputs and no targets): nothing to run")
-        arrays = dict(given)
-        xs, ys = (
-            np.ascontiguousarray(arrays[name].T) if name in arrays else np.zeros((0, n))
-            for name in ("X", "Y")
-        )
-        return xs, ys, n
+        return np.fromiter(map(_data, self._live), dtype=float, count=len(self._live))
+
+    def write_parameters(self, values: Any) -> None:
+        """Set each parameter's ``.data`` from an array aligned with ``parameters``.
+
+        With ``read_parameters`` and ``run(..., parameters=..., write=False)`` a loop may
+        keep its parameters in an array and bring the Values in sync only when user code
+        looks at them (a callback, the end of an epoch).
+        """
+        numbers = self._np.asarray(values, dtype=float).tolist()
+        if len(numbers) != len(self._live):
+            raise BatchingError(f"write_parameters: {len(numbers)} values for {len(self._live)}")
+        for _ in map(setattr, self._live, repeat("_data"), numbers):
+            pass
 
     def _gather(self, parameters: Any) -> Any:
         np = self._np
         if parameters is None:
-            values = np.fromiter(map(_data, self._live), dtype=float, count=len(self._live))
+            values = self.read_parameters()
             if self._all_live:  # no constant among the shared leaves: P is the values
                 return values
         else:
@@ -281,8 +283,10 @@ class BatchedTape:
                 raise BatchingError(
                     f"parameters: expected shape ({len(self._live)},), got {values.shape}"
                 )
+            if self._all_live:
+                return values
         P = self._base.copy()
-        P[self._live_slots] = values
+        P[self._live_index] = values
         return P
 
     def _publish(self, losses: Any, watched: tuple[Any, ...]) -> None:
@@ -293,22 +297,6 @@ class BatchedTape:
 
 
 _data = attrgetter("_data")
-_grad = attrgetter("_grad")
-
-
-def _matrix(np: Any, values: Any, width: int, name: str) -> Any:
-    """``values`` as a float array ``(batch, width)``; a flat array for one column."""
-    if values is None:
-        raise BatchingError(f"{name} is missing: the tape was recorded with {width} columns")
-    array = np.asarray(values, dtype=float)
-    if array.ndim == 1 and width == 1:
-        array = array.reshape(-1, 1)
-    if array.ndim != 2 or array.shape[1] != width:
-        raise BatchingError(
-            f"{name} has shape {array.shape}; expected (batch, {width}), one column per "
-            f"recorded {'input' if name == 'X' else 'target'}"
-        )
-    return array
 
 
 def name_of(node: Value) -> str:

@@ -85,9 +85,11 @@ def make_plan(order: list[Value], specs: dict[Value, Spec], columns: dict[Value,
         layer.slots = [
             [place(p) for p in m.parents[: len(layer.inputs) + 1]] for m in layer.members
         ]
-    for node in order:
-        if not node._parents and node not in columns:
-            place(node)
+    # Constants last: the live leaves are then P[:m], read and written as one slice.
+    for constants in (False, True):
+        for node in order:
+            if not node._parents and node not in columns and (node.kind == "constant") == constants:
+                place(node)
     needs: dict[Value, bool] = {}
     for node in order:
         if node._parents:
