@@ -19,8 +19,13 @@ Roles of the graph's leaves, fixed when recording:
   as graph replay treats it; list it in ``inputs`` if it changes per sample.
 
 Parameters are gathered into one array at the start of each run and gradients written
-back into ``.grad`` at its end, so the Values are in sync whenever user code can see them
-(``run(..., parameters=array, write=False)`` skips both for a loop that keeps its own).
+back into ``.grad`` at its end, so the Values are in sync whenever user code can see them.
+That costs one Python step per parameter each way (measured on 2 shared cores: 4 ms to
+read and 7 ms to write MLP(784, [32, 10])'s 25,450 parameters, against 1.7 ms for the
+batch of 100 itself), so a loop over many small batches may keep its parameters in an
+array instead: ``run(X, Y, parameters=array, write=False)`` reads ``array`` and leaves the
+step's gradients in ``tape.gradients``; ``read_parameters``/``write_parameters`` bring
+the Values in sync when user code looks (a callback, the end of an epoch).
 
 What cannot be batched is what the graph does not record. A Python ``if`` on a Value
 (``if score > 0:``) picked one branch for the recorded sample; ``check(..., build=f)``

@@ -107,11 +107,11 @@ def runtime_names(plan: Plan) -> dict[str, Callable[..., Any]]:
         for j in np.flatnonzero(~np.isfinite(_column(term, n))):
             rule_at(i, floats([g, out], n, int(j)), floats(inputs, n, int(j)), int(j))
 
-    def layer_error(k: int, m: Array, x: Array, t: Array) -> None:
+    def layer_error(k: int, m: Array, x: Array, weights: Array, biases: Array) -> None:
         layer = plan.layers[k]
         bad_samples, bad_rows = np.nonzero(~np.isfinite(m.T))  # sample by sample
         for j, r in zip(bad_samples.tolist(), bad_rows.tolist(), strict=True):
-            values = [*t[r, :-1].tolist(), float(t[r, -1]), *x[:, j].tolist()]
+            values = [*weights[r].tolist(), float(biases[r, 0]), *x[:, j].tolist()]
             try:
                 layer.spec.evaluate(values)
             except (ArithmeticError, ValueError) as exc:
@@ -140,6 +140,7 @@ def runtime_names(plan: Plan) -> dict[str, Callable[..., Any]]:
         "_fin": _fin,
         "_grad_block": _grad_block,
         "_scatter": _scatter,
+        "_contiguous": np.ascontiguousarray,
         "_loop": loop,
         "_loop_rule": loop_rule,
         "_loop_layer": loop_layer,

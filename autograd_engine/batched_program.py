@@ -82,8 +82,13 @@ def make_plan(order: list[Value], specs: dict[Value, Spec], columns: dict[Value,
         return slot[leaf]
 
     for layer in layers:
+        # All weights first, row after row, then the biases: W is a contiguous matrix.
+        n_in = len(layer.inputs)
+        for member in layer.members:
+            for weight in member.parents[:n_in]:
+                place(weight)
         layer.slots = [
-            [place(p) for p in m.parents[: len(layer.inputs) + 1]] for m in layer.members
+            [*(slot[w] for w in m.parents[:n_in]), place(m.parents[n_in])] for m in layer.members
         ]
     # Constants last: the live leaves are then P[:m], read and written as one slice.
     for constants in (False, True):
