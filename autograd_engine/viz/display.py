@@ -239,10 +239,12 @@ def draw_graph(
         edge_labels: label each edge with its local derivative d(out)/d(input) and the
             contribution ``out.grad * local`` it passed back; a collection of Values
             labels only the edges into those.
-        max_nodes: the most units drawn (a Value with its op node, or a collapsed
-            cluster); it also bounds Graphviz's work, where long edges count like nodes.
-            Above it clusters collapse, then only the part nearest the roots is kept, and
-            the picture says what was left out. ``None`` draws everything.
+        max_nodes: the most Values drawn one by one (each with its op node); it also
+            bounds Graphviz's work, where long edges count like nodes. Beyond it the
+            Values nearest the roots are drawn and the rest of each module is one box
+            with its count (an overview of the layers at small budgets, more detail as
+            it grows); the picture says what it did. ``None`` means the cap,
+            ``layout_budget.MAX_NODES``, above which no layout finishes in seconds.
         legend: add a table naming the colours used.
         focus: draw only the Values within ``depth`` hops of this node (inputs and
             consumers); over the budget, the ones nearest it.

@@ -107,9 +107,24 @@ def _graph_attr(plan: Plan, options: DotOptions) -> dict[str, str]:
     }
     if options.size is not None:
         attrs["size"] = options.size
+    if plan.cluster_parent or plan.summaries:
+        # Ranks for the whole graph at once, not box by box: faster, and an edge between a
+        # record in a box and a summary on the same rank is not lost ("flat edge ... lost").
+        attrs["newrank"] = "true"
     notes = [labels.escape_text(options.title)] if options.title else []
     if plan.considered < plan.total:
         notes.append(f"{plan.considered} of {plan.total} values near the focus node")
+    if plan.summaries:
+        notes.append(
+            f"{plan.drawn_values} of {plan.considered} values drawn one by one, nearest the "
+            "output; the rest in the rounded boxes, one per module"
+            + (
+                f" (drawings stop at {MAX_NODES} nodes, which Graphviz lays out in seconds; "
+                "draw a part with focus=)"
+                if plan.capped
+                else " (raise max_nodes for more, or draw a part with focus=)"
+            )
+        )
     if plan.omitted and plan.capped:
         notes.append(
             f"{plan.omitted} of {plan.considered} values not drawn (farthest from the "
