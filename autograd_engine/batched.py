@@ -79,6 +79,7 @@ def record_batch(
     targets: Sequence[Value] = (),
     watch: Sequence[Value] = (),
     reduction: str = "mean",
+    exact: bool = False,
 ) -> BatchedTape:
     """Compile one sample's loss into a ``BatchedTape`` that runs whole batches.
 
@@ -90,6 +91,11 @@ def record_batch(
         targets: the leaves of its targets: column ``k`` of ``Y``.
         watch: interior nodes whose per-sample values each run keeps (``tape.watched``).
         reduction: ``"mean"`` or ``"sum"``, how per-sample losses make the loss.
+        exact: add each layer's sums in the scalar engine's order (bias first, then
+            left to right) instead of ``W @ X``: every per-sample value is then the
+            scalar build's to the bit, so a pre-activation that cancels to exactly 0
+            takes the same side of a relu kink; slower for wide layers (an
+            ``(outputs, inputs, batch)`` array of products per layer).
 
     Raises:
         BatchingError: a role is wrong (an input that is not a leaf of the graph), or the
@@ -111,7 +117,9 @@ def record_batch(
         raise TypeError(f"record_batch: the loss must be a Value, got {type(sample_loss).__name__}")
     if reduction not in ("mean", "sum"):
         raise BatchingError(f"record_batch: reduction must be 'mean' or 'sum', got {reduction!r}")
-    return BatchedTape(sample_loss, params, list(inputs), list(targets), list(watch), reduction)
+    return BatchedTape(
+        sample_loss, params, list(inputs), list(targets), list(watch), reduction, exact
+    )
 
 
 class BatchedTape:
@@ -140,6 +148,7 @@ class BatchedTape:
         targets: list[Value],
         watch: list[Value],
         reduction: str,
+        exact: bool = False,
     ) -> None:
         from autograd_engine.batched_program import make_plan, write_program
         from autograd_engine.batched_roles import anomaly_check, columns_of, feed, specs_of
@@ -152,7 +161,7 @@ class BatchedTape:
         self._inputs, self._targets, self._watch = inputs, targets, watch
         columns = columns_of(order, params, inputs, targets, watch)
         self._plan: Plan = make_plan(order, specs_of(order), columns)
-        self._program: Program = write_program(self._plan, loss, watch)
+        self._program: Program = write_program(self._plan, loss, watch, exact)
         shared = self._plan.shared
         self._live = [leaf for leaf in shared if leaf.kind != "constant"]
         self._live_slots = np.array([self._plan.slot[leaf] for leaf in self._live], dtype=np.intp)

@@ -64,6 +64,19 @@ def _grad_block(gu: Array, x: Array) -> Array:
     return block
 
 
+def _in_order(weights: Array, biases: Array, x: Array) -> Array:
+    """``b + w1*x1 + w2*x2 + ...`` added left to right for every row and sample, as the
+    scalar engine adds a neuron (``numpy.add.accumulate`` is sequential): the same bits."""
+    terms = np.concatenate(
+        [
+            np.broadcast_to(biases[:, :, None], (len(biases), 1, x.shape[1])),
+            weights[:, :, None] * x[None, :, :],
+        ],
+        axis=1,
+    )
+    return np.add.accumulate(terms, axis=1)[:, -1, :]
+
+
 def _scatter(gradients: Array, slots: Array, block: Array) -> None:
     np.add.at(gradients, slots, block)
 
@@ -140,6 +153,7 @@ def runtime_names(plan: Plan) -> dict[str, Callable[..., Any]]:
         "_fin": _fin,
         "_grad_block": _grad_block,
         "_scatter": _scatter,
+        "_in_order": _in_order,
         "_contiguous": np.ascontiguousarray,
         "_loop": loop,
         "_loop_rule": loop_rule,

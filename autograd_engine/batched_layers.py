@@ -62,7 +62,7 @@ def matrix_source(plan: Plan, layer: Layer) -> str | None:
     return None
 
 
-def forward_layer(w: Writer, layer: Layer, alone: set[Value]) -> None:
+def forward_layer(w: Writer, layer: Layer, alone: set[Value], exact: bool) -> None:
     k = layer.number
     rows, width = len(layer.members), len(layer.inputs) + 1
     span = layer.contiguous
@@ -77,7 +77,10 @@ def forward_layer(w: Writer, layer: Layer, alone: set[Value]) -> None:
         f"_rows(({', '.join(w.v(x) for x in layer.inputs)},), n)"
     )
     w.lines.append(f"X{k} = {layer.source}")
-    w.lines.append(f"U{k} = W{k} @ X{k} + B{k}")
+    if exact:  # the scalar engine's order, b + w1*x1 + w2*x2 + ...: the same bits
+        w.lines.append(f"U{k} = _in_order(W{k}, B{k}, X{k})")
+    else:
+        w.lines.append(f"U{k} = W{k} @ X{k} + B{k}")
     act = layer.spec.activation
     applied = apply(act.forward, [f"U{k}"], ()) if act is not None else (f"U{k}", False)
     if applied is None:
