@@ -33,6 +33,8 @@ graph containing it is refused at recording. Kinks inside ops (``relu``, ``abs``
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from itertools import repeat
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from autograd_engine.backprop import describe
@@ -149,6 +151,7 @@ class BatchedTape:
         self._live = [leaf for leaf in shared if leaf.kind != "constant"]
         self._live_slots = np.array([self._plan.slot[leaf] for leaf in self._live], dtype=np.intp)
         self._base = np.array([leaf.data for leaf in shared], dtype=float)
+        self._all_live = len(self._live) == len(shared)  # then slots are 0, 1, ... in order
         self.losses: Any = np.zeros(0)
         self.watched: Any = np.zeros((0, len(watch)))
         self.gradients: Any = np.zeros(len(self._live))
@@ -203,9 +206,11 @@ class BatchedTape:
             losses, watched = self._program(P, xs, ys, n, seed, True, G)
         self._publish(losses, watched)
         self.gradients = G[self._live_slots]
-        if write:
-            for leaf, g in zip(self._live, self.gradients.tolist(), strict=True):
-                leaf._grad += g
+        if write:  # three passes in C: read every .grad, add, write every .grad
+            live = self._live
+            grads = np.fromiter(map(_grad, live), dtype=float, count=len(live))
+            for _ in map(setattr, live, repeat("_grad"), (grads + self.gradients).tolist()):
+                pass
         total = float(np.sum(losses))
         return total / n if self._reduction == "mean" else total
 
@@ -266,15 +271,17 @@ class BatchedTape:
 
     def _gather(self, parameters: Any) -> Any:
         np = self._np
-        P = self._base.copy()
         if parameters is None:
             values = np.fromiter(map(_data, self._live), dtype=float, count=len(self._live))
+            if self._all_live:  # no constant among the shared leaves: P is the values
+                return values
         else:
             values = np.asarray(parameters, dtype=float)
             if values.shape != (len(self._live),):
                 raise BatchingError(
                     f"parameters: expected shape ({len(self._live)},), got {values.shape}"
                 )
+        P = self._base.copy()
         P[self._live_slots] = values
         return P
 
@@ -285,8 +292,8 @@ class BatchedTape:
         self.watched = np.stack(watched, axis=1) if watched else np.zeros((n, 0))
 
 
-def _data(node: Value) -> float:
-    return node._data
+_data = attrgetter("_data")
+_grad = attrgetter("_grad")
 
 
 def _matrix(np: Any, values: Any, width: int, name: str) -> Any:

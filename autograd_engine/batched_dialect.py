@@ -116,7 +116,7 @@ def expression(function: Callable[..., Any], *arguments: Any) -> tuple[Any, bool
     joined = _join(paths, 0)
     if joined is _NAN:
         raise Untraceable("every side raises")
-    risky = dialect.risky or any(_is_risky(t) for t in _flat(joined))
+    risky = dialect.risky or any(is_risky(t) for t in _flat(joined))
     return joined, risky
 
 
@@ -151,7 +151,7 @@ def _flat(result: Any) -> list[str]:
     return [text(item) for item in items]
 
 
-def _is_risky(source: str) -> bool:
+def is_risky(source: str) -> bool:
     """A division, power or remainder, a side that raises, or a call other than ``where``."""
     if any(symbol in source for symbol in _RISKY) or ref(math.nan) in source:
         return True

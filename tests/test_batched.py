@@ -154,13 +154,21 @@ def test_random_networks_batched_equal_scalar(n, widths, acts, seed, reduction, 
             for v in row:
                 v.kind = "parameter"
         layers.append((rows, acts[k % 2] if k < len(sizes) - 2 else "relu"))
-    params = [v for rows, _ in layers for row in rows for v in row]
+    c = Value(1.5, label="c")
+    c.kind = "parameter"
+    params = [c] + [v for rows, _ in layers for row in rows for v in row]
 
     def build(xs, ys):
-        h = tuple(xs)
+        h = (xs[0], xs[1] * c)  # a computed input tuple: the layer stacks its rows
+        first = None
         for rows, act in layers:
             h = tuple(affine_layer(rows, h, act))
-        score = ag.sum(h)
+            first = first or h
+        # The first layer's rows again, reversed, on swapped inputs: parameters shared
+        # between layers (a block of P read out of order), inputs stacked from columns.
+        twisted = affine_layer(list(reversed(layers[0][0])), (xs[1], xs[0]), "tanh")
+        # first[0] is read by the next layer's matrix product and on its own too.
+        score = ag.sum(h) + first[0] * 0.5 + ag.sum(twisted) * 0.25
         # A per-sample loss with a kink, a repeated operand and a target.
         return (1 - ys[0] * score).relu() + abs(score - xs[0]) * 0.5 + score * score
 
@@ -267,3 +275,66 @@ def test_engine_imports_without_numpy_and_record_batch_says_what_is_missing():
     )
     assert result.returncode == 0, result.stderr
     assert "needs NumPy" in result.stdout
+
+
+def test_ops_without_an_array_form_loop_over_the_batch():
+    calls = []
+
+    def forward(x):
+        calls.append(x)
+        return float(f"{x:.17g}") * 2.0  # formatting needs a real float: no array form
+
+    def rule(g, out, x):
+        return (g * (2.0 + 0.0 * len(x.hex())),)  # a float's method: no array form
+
+    double = ag.defop("batched_test_double", forward, rule)
+    try:
+        w, x = Value(0.5), Value(1.0)
+        w.kind = "parameter"
+        tape = record_batch(double(w * x), inputs=[x], reduction="sum")
+        assert "_loop(" in tape.source and "_loop_rule(" in tape.source
+        calls.clear()
+        assert tape.run([[1.0], [2.0], [3.0]]) == 2.0 * 0.5 * 6.0
+        assert len(calls) == 3 and w.grad == 2.0 * 6.0
+    finally:
+        OPS.pop("batched_test_double")  # other tests iterate over the table
+
+
+def test_layer_activation_overflow_names_the_sample():
+    rows = [(Value(1.0), Value(0.0))]
+    xs = (Value(0.0),)
+    tape = record_batch(ag.sum(affine_layer(rows, xs, "exp")), inputs=xs)
+    with pytest.raises(OverflowError, match=r"affine_exp.*in sample 1 of the batch"):
+        tape.run([[1.0], [1000.0], [2000.0]])
+
+
+def test_detect_anomaly_stops_at_the_first_nan_with_the_sample():
+    w, x = Value(1.0), Value(1.0)
+    w.kind = "parameter"
+    tape = record_batch(w * x * 0.0 + x.relu(), inputs=[x])
+    with ag.detect_anomaly(), pytest.raises(ag.AnomalyError, match="in sample 1"):
+        tape.run([[1.0], [math.inf]])
+
+
+def test_forward_and_kept_parameters_leave_grads_alone():
+    w, x = Value(2.0), Value(0.0)
+    w.kind = "parameter"
+    tape = record_batch((w * x) ** 2, inputs=[x])
+    assert tape.forward([[1.0], [2.0]]).tolist() == [4.0, 16.0]
+    assert w.grad == 0.0
+    loss = tape.run([[1.0], [2.0]], parameters=np.array([3.0]), write=False)
+    assert loss == (9.0 + 36.0) / 2 and w.grad == 0.0 and w.data == 2.0
+    assert tape.gradients.tolist() == [(2 * 3.0 * 1.0 + 2 * 3.0 * 4.0) / 2]
+    assert tape.parameters == [w]
+
+
+def test_large_fan_in_stays_within_the_parsers_nesting():
+    xs = [Value(1.0) for _ in range(600)]
+    w = [Value(0.5) for _ in range(601)]
+    for v in w:
+        v.kind = "parameter"
+    loss = ag.sum(xs) + ag.dot(w[:600], xs) + ag.affine([*w[:599], w[0]], xs[:599], "tanh")
+    tape = record_batch(loss, inputs=xs)
+    X = np.random.default_rng(0).normal(size=(3, 600))
+    tape.run(X)
+    tape.check(X, samples=2)

@@ -9,12 +9,25 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd_engine import OPS, AnomalyError, Value, constant, detect_anomaly, dot, relu, scope
+from autograd_engine import (
+    OPS,
+    AnomalyError,
+    Value,
+    affine,
+    codegen,
+    constant,
+    detect_anomaly,
+    dot,
+    node_code,
+    relu,
+    scope,
+)
 from autograd_engine import sum as vsum
 from autograd_engine.replay import ReplayError, Tape, record
 from nn import MLP
@@ -337,3 +350,92 @@ def test_scoped_graphs_and_parametrised_ops_replay() -> None:
     x.grad = 0.0
     record(y).run()
     assert x.grad.hex() == want.hex()
+
+
+# ---- scale: any fan-in, any length, chunk boundaries anywhere ---------------------------
+
+
+def replayed_matches_backward(build: Callable[[], Value], leaves: list[Value]) -> Tape:
+    """Record ``build()``, then hold a run to a fresh build's backward, bit for bit."""
+    for leaf in leaves:
+        leaf.grad = 0.0
+    fresh = build()
+    fresh.backward()
+    want = bits([leaf.grad for leaf in leaves])
+    for leaf in leaves:
+        leaf.grad = 0.0
+    tape = record(build())
+    assert bits([tape.run()]) == bits([fresh.data])
+    assert bits([leaf.grad for leaf in leaves]) == want
+    return tape
+
+
+def test_five_thousand_input_neuron_sum_and_dot() -> None:
+    # Traced as one expression, these nested 5,000 levels deep: refused by the parser
+    # past ~200 levels (SyntaxError) and by the compiler past ~3,000 (RecursionError).
+    rng = random.Random(5)
+    n = 5000
+    ws = [Value(rng.uniform(-1, 1)) for _ in range(n + 1)]
+    xs = [Value(rng.uniform(-1, 1)) for _ in range(n)]
+
+    def build() -> Value:
+        return affine(ws, xs, "relu") + vsum(xs) * dot(ws[:n], xs) + affine(ws, xs, "tanh")
+
+    replayed_matches_backward(build, ws + xs)
+
+
+def test_wide_nodes_over_interior_values_with_repeats() -> None:
+    # Wide nodes read and feed gradients that neighbouring statements hold in locals.
+    rng = random.Random(6)
+    a = [Value(rng.uniform(-1, 1)) for _ in range(40)]
+
+    def build() -> Value:
+        hidden = [(v * 1.5).tanh() for v in a]
+        doubled = hidden + hidden[::-1] + [hidden[0]] * 10  # repeated operands
+        total = vsum(doubled) + dot(doubled, doubled[::-1])
+        return total * hidden[3] + relu(affine([*doubled, a[0]], doubled, "relu") - 1.0)
+
+    replayed_matches_backward(build, a)
+
+
+@pytest.mark.parametrize("chunk_lines", [1, 3, 17])
+def test_chunk_boundaries_anywhere(chunk_lines: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Tiny chunks put a boundary between every pair of statements somewhere: values and
+    # gradients then cross chunks through V and G at every kind of node.
+    monkeypatch.setattr(codegen, "CHUNK_LINES", chunk_lines)
+    monkeypatch.setattr(node_code, "WIDE", 6)
+    rng = random.Random(chunk_lines)
+    model = MLP(3, [4, 7, 1], seed=chunk_lines)
+    xs = [[Value(rng.choice([0.0, 0.5, -1.0])) for _ in range(3)] for _ in range(5)]
+    ys = [rng.choice([-1.0, 1.0]) for _ in range(5)]
+    tape = record(mlp_loss(model, xs, ys), params=model.parameters())
+    for step in range(3):
+        want_loss, want = fresh_grads(model, xs, ys)
+        model.zero_grad()
+        assert bits([tape.run()]) == bits([want_loss])
+        assert bits([p.grad for p in model.parameters()]) == bits(want)
+        for p in model.parameters():
+            p.data -= (0.5 + step) * p.grad
+    a, b = Value(0.5), Value(-2.0)
+
+    def diamonds() -> Value:
+        c = a * a + a + a
+        d = c * c
+        e = dot([a, b, c, d, a, b, c], [b, a, a, c, d, d, a]) + vsum([a, d, a, b, c, d, d])
+        return relu(e) + (e - b) / (b * b + 1.0)
+
+    replayed_matches_backward(diamonds, [a, b])
+
+
+def test_long_chain() -> None:
+    # 24,000 nodes: more than one chunk of statements.
+    x = Value(0.5)
+
+    def build() -> Value:
+        y = x
+        for i in range(12_000):
+            y = y * 1.0000001 if i % 2 else y + 0.1
+        return y
+
+    tape = replayed_matches_backward(build, [x])
+    assert len(tape) == 24_001
