@@ -39,7 +39,7 @@ def _median_seconds(function: Any, budget: float = 0.3, at_least: int = 5) -> fl
 
 
 def measure(
-    widths: tuple[int, ...] = WIDTHS, batches: tuple[int, ...] = BATCHES
+    widths: tuple[int, ...] = WIDTHS, batches: tuple[int, ...] = BATCHES, budget: float = 0.3
 ) -> list[dict[str, Any]]:
     """One row per (width, batch): µs per sample for the tape and the floor."""
     import numpy as np
@@ -64,9 +64,12 @@ def measure(
         for batch in batches:
             X = np.random.default_rng(batch).random((batch, 784))
             ours = _median_seconds(
-                lambda X=X, tape=tape, theta=theta: tape.run(X, parameters=theta, write=False)
+                lambda X=X, tape=tape, theta=theta: tape.run(X, parameters=theta, write=False),
+                budget,
             )
-            floor = _median_seconds(lambda X=X, layers=layers: numpy_mlp_gradients(layers, X))
+            floor = _median_seconds(
+                lambda X=X, layers=layers: numpy_mlp_gradients(layers, X), budget
+            )
             rows.append({
                 "width": width, "batch": batch, "weights": len(theta),
                 "tape_us": ours / batch * 1e6, "floor_us": floor / batch * 1e6,
