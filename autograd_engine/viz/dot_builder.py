@@ -284,9 +284,9 @@ class _Writer:
 
     def _chain_nodes(self, name: str, chain: Expansion) -> list[str]:
         """Records and op nodes of the products and the sum of an expanded neuron."""
+        # Declared in order: among the reversed records around them (see ``body``), this
+        # is what puts the first product on top left to right (checked on rendered SVG).
         parts = [(f"{name}p{i}", part) for i, part in enumerate(chain.products)]
-        if self.options.rankdir in ("LR", "RL"):
-            parts.reverse()  # as ``body`` does: the first product on top
         if chain.total is not None:
             parts.append((f"{name}s", chain.total))
         lines = []
