@@ -26,6 +26,10 @@ ENGINES = ("micrograd", "ours", "replay", "floor")
 ARRAY_ENGINES = ("batched", "fit", "torch", "numpy")
 ALL_ENGINES = ENGINES + ARRAY_ENGINES
 BATCHED_WORKLOADS = ("W2b", "W3b", "W6", "W6d")
+# Every array library on one thread, as PyTorch is set (torch.set_num_threads(1)): on a
+# shared 2-core machine OpenBLAS's threads spin against the neighbours (a 32x784 @ 784x100
+# product measured 0.2 ms of CPU on one thread and 1-3 ms with its default threads).
+ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 W4_DEPTHS = (1_000, 10_000, 100_000, 1_000_000)
 
 
@@ -152,7 +156,7 @@ def micrograd_python(log: Any = sys.stderr) -> Path | None:
 def run_job(job: Job, python: Path, timeout: float = 1800) -> dict[str, Any]:
     """Run one job in a fresh interpreter and return its JSON result (or an error entry)."""
     command = [str(python), "-m", "benchmarks.workloads", job.workload, job.engine, *job.args]
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "PYTHONPATH": str(REPO), **ONE_THREAD}
     try:
         done = subprocess.run(
             command, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout
@@ -211,8 +215,8 @@ def _merge(slot: dict[str, Any], engine: str, result: dict[str, Any]) -> None:
     if "error" in result:
         return
     for key, value in result.items():
-        if key == "samples":
-            earlier["samples"] = earlier["samples"] + value
+        if key in ("samples", "synced"):
+            earlier[key] = earlier.get(key, []) + value
         elif key == "record_s":
             earlier[key] = min(earlier.get(key, value), value)
         elif key not in earlier:

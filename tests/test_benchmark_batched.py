@@ -38,6 +38,19 @@ def test_the_numpy_bars_run_at_a_tiny_size() -> None:
     assert 0.0 <= digits["accuracy"] <= 1.0
 
 
+def test_the_batched_engines_run_at_a_tiny_size_and_agree_with_their_bars() -> None:
+    want = batched.w2b("numpy", repeats=1, steps=3)["losses"]
+    for engine in ("batched", "fit"):
+        step = batched.w2b(engine, repeats=1, steps=3)
+        assert step["losses"] == pytest.approx(want, rel=1e-12) and step["record_s"] >= 0
+    run = batched.w3b("batched", repeats=1, batch=3)
+    assert run["unit"] == "ms/sample" and len(run["synced"]) == 1
+    numpy_epoch, batched_epoch = (batched.w6(e, count=30) for e in ("numpy", "batched"))
+    assert batched_epoch["checksum"] == pytest.approx(numpy_epoch["checksum"], rel=1e-12)
+    digits = [batched.w6_digits(e, epochs=1)["accuracy"] for e in ("numpy", "batched")]
+    assert digits[0] == digits[1]  # the same network.py epoch, to rounding
+
+
 def test_the_torch_bar_agrees_with_numpy() -> None:
     pytest.importorskip("torch", reason="needs the torch extra")
     want = batched.w2b("numpy", repeats=1, steps=3)["losses"]
