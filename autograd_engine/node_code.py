@@ -53,9 +53,29 @@ class Names:
 
 def is_wide(node: Value) -> bool:
     """Whether ``node`` has too many operands to be traced into one expression."""
-    parents = node._parents
+    return operand_count(node) > WIDE
+
+
+def operand_count(node: Value) -> int:
+    """How many operands ``node`` has (its parents, counted without joining its tuples)."""
     tail = node._tail
-    return len(parents) + (0 if tail is None else len(tail)) > WIDE
+    return len(node._parents) + (0 if tail is None else len(tail))
+
+
+def code_lines(order: list[Value]) -> int:
+    """About how many lines ``codegen`` writes for these nodes: one per node and per edge.
+
+    >>> from autograd_engine import Value
+    >>> x = Value(2.0)
+    >>> code_lines([x, x * x])
+    3
+    """
+    lines = 0
+    for node in order:
+        if node._parents:
+            count = operand_count(node)
+            lines += 1 + (count if count <= WIDE else 4)
+    return lines
 
 
 def expression(

@@ -1,9 +1,11 @@
 """Graph replay: record a graph once, then re-run its forward and backward without building it.
 
 A training loop builds the same graph every step: the same ops on the same parameters,
-only the numbers change. ``record(loss)`` walks that graph once and compiles it into one
-straight-line Python function (``autograd_engine.codegen``: ``v12 = v3 * v7`` for every
-node, ``g3 += g12 * v7`` for every edge). ``tape.run()`` then reads the leaves' current
+only the numbers change. ``record(loss)`` walks that graph once and compiles it into
+straight-line Python functions (``autograd_engine.codegen``: ``v12 = v3 * v7`` for every
+node, ``g3 += g12 * v7`` for every edge); a graph too large to compile quickly is
+interpreted step by step until compiling it has paid (``autograd_engine.interpret``,
+the same bits either way). ``tape.run()`` then reads the leaves' current
 ``.data`` (new weights after an optimizer step, new inputs), recomputes every value and
 adds the gradients into the leaves' ``.grad`` exactly as ``loss.backward()`` would: the
 same floating-point operations in the same order, so the same bits, kinks (``relu`` at 0)
@@ -27,15 +29,11 @@ Roles of leaves, fixed when recording and checked on every run:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from operator import attrgetter
-from typing import Any
 
-from autograd_engine.backprop import Sums, backprop
-from autograd_engine.codegen import Program, compile_graph
-from autograd_engine.errors import AnomalyError
 from autograd_engine.graph import topological_order
+from autograd_engine.interpret import Tiered, step_by_step
 from autograd_engine.modes import current_mode
 from autograd_engine.replay_roles import (
     Feed,
@@ -94,7 +92,7 @@ def record(
 
 
 class Tape:
-    """A recorded graph, compiled; build it with ``record``.
+    """A recorded graph, compiled (or interpreted until compiling pays); build it with ``record``.
 
     ``run`` re-runs forward and backward, ``forward`` only the values, ``check`` compares
     the tape with a freshly built graph. A tape keeps its recorded nodes alive (they name
@@ -142,7 +140,7 @@ class Tape:
         self._watch = list(watch)
         specs = {node: recordable(node) for node in order if node._parents}
         self._specs = specs
-        self._program: Program = compile_graph(order, index, specs, self._grad_leaves, self._watch)
+        self._program = Tiered(order, index, specs, self._grad_leaves, self._watch)
 
     # ---- what was recorded ------------------------------------------------------------
 
@@ -165,6 +163,16 @@ class Tape:
     def constants(self) -> list[Value]:
         """Leaves baked into the tape."""
         return list(self._constants)
+
+    @property
+    def compiled(self) -> bool:
+        """Whether runs execute compiled code; else they interpret the graph step by step.
+
+        A tape of up to ``interpret.EAGER_LINES`` lines of code (~10^5 nodes and edges) is
+        compiled when recorded; a larger one when its interpreted runs have cost as much
+        CPU time as compiling it will. Both give the same bits.
+        """
+        return self._program.compiled
 
     def __len__(self) -> int:
         return len(self._order)
@@ -199,7 +207,7 @@ class Tape:
         self._prepare(feed)
         seed = to_float(grad)
         if current_mode().anomaly:  # the slow path, so that detect_anomaly() works here too
-            found = self._interpret(seed, backward=True, anomaly=True)
+            found = self._step_by_step(seed, backward=True, anomaly=True)
             if found is not None:
                 raise found
         starts = list(map(_grad, self._grad_leaves))
@@ -224,7 +232,7 @@ class Tape:
         """
         self._prepare(feed)
         if current_mode().anomaly:
-            found = self._interpret(0.0, backward=False, anomaly=True)
+            found = self._step_by_step(0.0, backward=False, anomaly=True)
             if found is not None:
                 raise found
         try:
@@ -294,37 +302,10 @@ the code built another graph (a Python branch on data?)
 
     def _explain(self, exc: BaseException) -> BaseException:
         """Redo the step slowly, op by op, to name the op that failed, as a build would."""
-        return self._interpret(1.0, backward=True, anomaly=False) or exc
+        return self._step_by_step(1.0, backward=True, anomaly=False) or exc
 
-    def _interpret(self, seed: float, *, backward: bool, anomaly: bool) -> BaseException | None:
-        """The step op by op through the table: the error a fresh build would raise, or None.
-
-        With ``anomaly`` it also reports the first NaN or infinity, as ``detect_anomaly()``
-        does for a fresh build (same messages).
-        """
-        values: dict[Value, Any] = {leaf: leaf.data for leaf in self._leaves}
-        for node in self._order:
-            if node._parents:
-                spec, params = self._specs[node]
-                inputs = [values[p] for p in node.parents]
-                values[node] = data = spec.evaluate(inputs, params)
-                if anomaly and not math.isfinite(data):
-                    shown = ", ".join(map(repr, inputs))
-                    return AnomalyError(
-                        f"forward of {node._op} produced {data!r} from inputs ({shown})"
-                    )
-        if not backward:
-            return None
-        try:
-            backprop(
-                reversed(self._order),
-                Sums({self._output: 0.0 + seed}),
-                value=values.__getitem__,
-                check=anomaly,
-            )
-        except (ArithmeticError, ValueError, AnomalyError) as error:
-            return error
-        return None
+    def _step_by_step(self, seed: float, *, backward: bool, anomaly: bool) -> BaseException | None:
+        return step_by_step(self._order, self._specs, seed, backward=backward, anomaly=anomaly)
 
 
 class _Number:
