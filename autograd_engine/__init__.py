@@ -17,6 +17,7 @@ built-ins of those names.
 
 __version__ = "0.1.0"  # the one place the version is written (pyproject.toml reads it)
 
+from autograd_engine.batched import BatchedTape, BatchingError, record_batch
 from autograd_engine.differentiate import grad
 from autograd_engine.errors import AnomalyError, GradCheckError
 from autograd_engine.files import write_atomically
@@ -78,6 +79,8 @@ __all__ = [
     "AFFINE_ACTIVATIONS",
     "OPS",
     "AnomalyError",
+    "BatchedTape",
+    "BatchingError",
     "Frame",
     "GradCheckError",
     "GradCheckReport",
@@ -129,6 +132,7 @@ __all__ = [
     "no_grad",
     "reachable",
     "record",
+    "record_batch",
     "relu",
     "rendering_backend",
     "scope",

@@ -1,13 +1,19 @@
-"""Compiling a recorded graph into one straight-line Python function (graph replay's engine).
+"""Compiling a recorded graph into straight-line Python functions (graph replay's engine).
 
-Every node becomes one statement (``v12 = v3 * v7``) and every edge of the reverse sweep one
-more (``g3 += g12 * v7``), in the order ``backward()`` would run them, so the function
-does the same floating-point operations in the same order: the same bits. No statement is
-written by hand: each node's forward and rule are run once on symbolic stand-ins for its
-variables (``autograd_engine.trace``) and the expressions they build are the statements.
-An op that cannot be traced (a Python branch, a function that needs a real float) is
-called instead, through its ``forward`` and the node's bound rule. Everything lives in
-local variables, so a step allocates floats and nothing else.
+Every node becomes one statement (``v12 = v3 * v7``) and every edge of the reverse sweep
+one more (``g3 += g12 * v7``), in the order ``backward()`` would run them, so the code
+does the same floating-point operations in the same order: the same bits. The texts of
+the statements come from the op table (``autograd_engine.node_code``).
+
+What makes it scale: the statements are cut into chunks of about ``CHUNK_LINES`` lines,
+each compiled as its own small function, so ``compile()`` costs the same per line at any
+size and holds one chunk's syntax tree at a time (one function of 10^5 nodes took 8 s
+and 0.8 GB to compile, and a sum of more than ~200 operands did not compile at all).
+Every value and gradient has a slot in one of two lists, ``V`` and ``G``; within a
+chunk they live in local variables (fast), and a chunk reads ``V[k]`` or ``G[k]`` for
+what an earlier chunk computed and writes back what a later chunk needs. A node with
+many operands is called through its table functions on ``*map(V.__getitem__, K)``,
+four lines whatever its width, instead of being traced into an expression per operand.
 
 ``autograd_engine.replay`` owns the user-facing side (roles of leaves, feeding, checks).
 """
@@ -16,16 +22,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
-from autograd_engine.neuron import pre_activation, pre_activation_rule
+from autograd_engine import node_code as nc
 from autograd_engine.opspec import OPS, OpSpec
-from autograd_engine.trace import NAMES, Sym, Untraceable, text, trace
+from autograd_engine.sweep_code import Sweep
+from autograd_engine.trace import NAMES
 from autograd_engine.value import Rule, Value
 
 # program(leaves, starts, seed, backward) -> (output, watched[, gradients])
 Program = Callable[..., tuple[Any, ...]]
+Chunk = Callable[..., None]
+
+# About 15 us of compile() per line at any size; a chunk this long keeps the syntax tree
+# compile() builds to a few megabytes, and each chunk's locals few enough to stay fast.
+CHUNK_LINES = 10000
 
 _data = attrgetter("_data")
 
@@ -50,33 +62,14 @@ def spec_of(node: Value) -> tuple[OpSpec, tuple[float, ...]] | None:
     return None if found is None else (found, ())
 
 
-class _Source:
-    """Source lines and the objects they refer to, built node by node."""
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-        self.names: dict[str, Any] = {"math": math, "_data": _data}
-        self._ids: dict[int, str] = {}
-
-    def ref(self, obj: Any, prefix: str) -> str:
-        """A global name in the generated code for ``obj`` (a function or a number)."""
-        key = id(obj)
-        name = self._ids.get(key)
-        if name is None:
-            name = f"{prefix}{len(self._ids)}"
-            self._ids[key] = name
-            self.names[name] = obj
-        return name
-
-
 def compile_graph(
     order: list[Value],
     index: dict[Value, int],
-    specs: dict[Value, tuple[OpSpec, tuple[float, ...]]],
+    specs: dict[Value, nc.SpecParams],
     grad_leaves: list[Value],
     watch: list[Value],
 ) -> Program:
-    """One Python function computing a graph's values and gradients on new leaf values.
+    """Python functions computing a graph's values and gradients on new leaf values.
 
     Args:
         order: every node, in topological order, the output last.
@@ -87,7 +80,7 @@ def compile_graph(
 
     Returns:
         ``program(leaves, starts, seed, backward)``. ``leaves`` holds objects
-        with ``.data`` in the order of the leaves in ``order``; with ``backward`` false it
+        with ``._data`` in the order of the leaves in ``order``; with ``backward`` false it
         returns ``(output, watched values)``, else also the gradients of ``grad_leaves``
         (each ``starts[i]`` plus its terms, as ``backward()`` accumulates).
 
@@ -98,145 +91,146 @@ def compile_graph(
     >>> program([Value(5.0)], [0.0], 1.0, True)
     (25.0, (), (10.0,))
     """
-    output = order[-1]
-    leaves = [node for node in order if not node._parents]
-    program = _Source()
-    lines = program.lines
-    leaf_names = ", ".join(f"v{index[leaf]}" for leaf in leaves)
-    lines.append(f"{leaf_names}, = map(_data, leaves)")
-    for node in order:
-        if node._parents:
-            lines.extend(_forward_lines(program, node, specs[node], index))
-    out = f"v{index[output]}"
-    watched = "".join(f"v{index[node]}, " for node in watch)
-    lines.append("if not backward:")
-    lines.append(f"    return {out}, ({watched})")
-    grad_names = "".join(f"G{index[leaf]}, " for leaf in grad_leaves)
-    if grad_leaves:
-        lines.append(f"{grad_names}= starts")
-    lines.extend(_backward_lines(program, order, index, specs, output))
-    results = "".join(f"g{index[leaf]}, " for leaf in grad_leaves)
-    lines.append(f"return {out}, ({watched}), ({results})")
-    source = "def replay(leaves, starts, seed, backward):\n    " + "\n    ".join(lines)
-    namespace = {**NAMES, **program.names}  # NAMES: what traced expressions refer to
-    exec(compile(source, "<autograd_engine.codegen>", "exec"), namespace)
-    return namespace["replay"]  # type: ignore[no-any-return]  # the function exec defined
+    writer = Writer(order, specs)
+    forward = writer.forward_chunks()
+    backward = writer.backward_chunks()
+    slot = writer.slot
+    return _driver(
+        len(writer.slot) + len(writer.pre),
+        sum(1 for node in order if not node._parents),
+        forward,
+        backward,
+        slot[order[-1]],
+        [slot[node] for node in watch],
+        [slot[leaf] for leaf in grad_leaves],
+    )
 
 
-def _forward_lines(
-    program: _Source,
-    node: Value,
-    spec_params: tuple[OpSpec, tuple[float, ...]],
-    index: dict[Value, int],
-) -> list[str]:
-    """``v<i> = ...``; a fused neuron first sets its pre-activation sum ``u<i>``."""
-    spec, params = spec_params
-    i = index[node]
-    inputs = [Sym(f"v{index[p]}") for p in node.parents]
-    if spec.layout == "neuron":
-        lines = [f"u{i} = {_expression(program, pre_activation, inputs, ())}"]
-        act = spec.activation
-        if act is None:
-            return [*lines, f"v{i} = u{i}"]
-        return [*lines, f"v{i} = {_expression(program, act.forward, [Sym(f'u{i}')], ())}"]
-    return [f"v{i} = {_expression(program, spec.forward, inputs, params)}"]
+def _driver(
+    size: int,
+    leaf_count: int,
+    forward: list[Chunk],
+    backward: list[Chunk],
+    out: int,
+    watch: list[int],
+    grads: list[int],
+) -> Program:
+    """The program: fill the slots, run the chunks, read the results."""
+    padding = [0.0] * (size - leaf_count)
+
+    def replay(leaves: Any, starts: Any, seed: float, run_backward: bool) -> tuple[Any, ...]:
+        values = list(map(_data, leaves))
+        values += padding
+        for chunk in forward:
+            chunk(values)
+        output = values[out]
+        watched = tuple(map(values.__getitem__, watch))
+        if not run_backward:
+            return output, watched
+        gradients = [0.0] * size  # interior gradients start from 0.0, as backward() zeroes them
+        for k, start in zip(grads, starts, strict=True):
+            gradients[k] = start
+        gradients[out] += seed
+        for chunk in backward:
+            chunk(values, gradients)
+        return output, watched, tuple(map(gradients.__getitem__, grads))
+
+    return replay
 
 
-def _expression(
-    program: _Source, function: Callable[..., Any], inputs: list[Sym], params: tuple[float, ...]
-) -> str:
-    """``function`` on the inputs as one expression: traced, else a call by reference."""
-    try:
-        return text(trace(function, *inputs, *params))
-    except Untraceable:
-        arguments = [x.text for x in inputs] + [program.ref(p, "K") for p in params]
-        return f"{program.ref(function, 'F')}({', '.join(arguments)})"
+class Writer:
+    """The statements of one graph, chunk by chunk; slots number leaves first, then ops."""
 
+    def __init__(self, order: list[Value], specs: dict[Value, nc.SpecParams]) -> None:
+        self.order = order
+        self.specs = specs
+        leaves = [node for node in order if not node._parents]
+        self.ops = [node for node in order if node._parents]
+        self.slot: dict[Value, int] = {node: k for k, node in enumerate(leaves + self.ops)}
+        first = len(self.slot)  # a fused neuron's pre-activation sum gets a slot after them
+        fused = [node for node in self.ops if specs[node][0].layout == "neuron"]
+        self.pre: dict[Value, int] = {node: first + k for k, node in enumerate(fused)}
+        self.namespace: dict[str, Any] = {"math": math}
+        self.names = nc.Names(self.namespace)
+        self.local: set[int] = set()  # value slots held in locals of the current chunk
+        self.loads: set[int] = set()  # ... of which read from V on entry
 
-def _backward_lines(
-    program: _Source,
-    order: list[Value],
-    index: dict[Value, int],
-    specs: dict[Value, tuple[OpSpec, tuple[float, ...]]],
-    output: Value,
-) -> list[str]:
-    """Reverse sweep as statements: each gradient is 0.0 plus its terms in sweep order."""
-    needs = _needs_grad(order)
-    touched: set[Value] = {output}
-    # backward() zeroes interior gradients and adds the seed; a leaf output accumulates
-    # (a constant one too, but constants' gradients are not returned).
-    start = f"G{index[output]}" if not output._parents and needs[output] else "0.0"
-    lines = [f"g{index[output]} = {start} + seed"]
-    for node in reversed(order):
-        if not node._parents or not needs[node]:
-            continue
-        spec, params = specs[node]
-        i = index[node]
-        fused = spec.layout == "neuron"
-        if fused and spec.activation is not None:
-            # The terms use the gradient that reaches the pre-activation sum.
-            slope, call = _gradient_terms(
-                program, spec.activation.rule, f"g{i}", f"v{i}", [f"u{i}"], spec.activation, ()
+    def value(self, k: int) -> str:
+        """Value slot ``k`` in the current chunk: a local, loaded on entry if it comes from V."""
+        if k not in self.local:
+            self.loads.add(k)
+            self.local.add(k)
+        return f"v{k}"
+
+    def compile(self, lines: list[str], arguments: str) -> Chunk:
+        """One chunk as a function of ``arguments``; its source is dropped once compiled.
+
+        The chunk starts by loading what it reads from earlier chunks into locals, in one
+        C call (``itemgetter``); a value is then read as fast as any local.
+        """
+        loads = sorted(self.loads)
+        self.loads, self.local = set(), set()
+        if len(loads) == 1:
+            lines.insert(0, f"v{loads[0]} = V[{loads[0]}]")
+        elif loads:
+            getter = self.names.ref(itemgetter(*loads), "L")
+            lines.insert(0, f"{', '.join(f'v{k}' for k in loads)} = {getter}(V)")
+        source = f"def chunk({arguments}):\n    " + "\n    ".join(lines or ["pass"])
+        self.namespace.update(NAMES)  # what traced expressions refer to
+        code = compile(source, "<autograd_engine.codegen>", "exec")
+        del source
+        exec(code, self.namespace)
+        return self.namespace.pop("chunk")  # type: ignore[no-any-return]  # exec defined it
+
+    # ---- forward -----------------------------------------------------------------------
+
+    def forward_chunks(self) -> list[Chunk]:
+        """The forward pass, node by node in topological order, as functions of ``V``."""
+        chunks: list[Chunk] = []
+        lines: list[str] = []
+        for node in self.ops:
+            lines.extend(self._forward(node))
+            if len(lines) >= CHUNK_LINES:
+                chunks.append(self.compile(lines, "V"))
+                lines = []
+        if lines:
+            chunks.append(self.compile(lines, "V"))
+        return chunks
+
+    def _forward(self, node: Value) -> list[str]:
+        """``V[i] = v<i> = ...``: every value is kept in its slot for the backward chunks."""
+        s = self.slot[node]
+        u = self.pre.get(node)
+        pre = f"v{u}"
+        if nc.is_wide(node):
+            values = self.names.ref(tuple(self.slot[p] for p in node.parents), "K")
+            total, out = nc.wide_forward(
+                self.names, self.specs[node], f"map(V.__getitem__, {values})", pre
             )
-            lines.extend([] if call is None else [call])
-            lines.append(f"g{i} = {slope[0]}")
-        rule: Rule = pre_activation_rule if fused else node._rule  # type: ignore[assignment]
-        inputs = [f"v{index[p]}" for p in node.parents]
-        terms, call = _gradient_terms(program, rule, f"g{i}", f"v{i}", inputs, spec, params)
-        targets = [(p, t) for p, t in zip(node.parents, terms, strict=True) if needs[p]]
-        block = [] if call is None else [call]
-        first = []
-        for parent, term in targets:
-            j = index[parent]
-            if parent in touched:
-                block.append(f"g{j} += {term}")
-                continue
-            touched.add(parent)
-            base = f"G{j}" if not parent._parents else "0.0"
-            block.append(f"g{j} = {base} + ({term})")
-            first.append(f"g{j} = {base}")
-        # Fused neurons and linear n-ary ops (OpSpec.linear) are skipped at a zero
-        # upstream gradient (a dead relu, a sample past its margin): every local
-        # derivative is 1 or an input, so with a finite sum every term would be a signed
-        # zero, which leaves a sum unchanged. ``Value.backward``'s sweep skips the same.
-        if fused or (spec.linear and not spec.arity):
-            total = f"u{i}" if fused else f"v{i}"
-            lines.append(f"if g{i} or {total} - {total}:")
-            lines.extend(f"    {line}" for line in block)
-            if first:
-                lines.append("else:")
-                lines.extend(f"    {line}" for line in first)
         else:
-            lines.extend(block)
-    return lines
+            inputs = [self.value(self.slot[p]) for p in node.parents]
+            total, out = nc.forward_texts(self.names, self.specs[node], inputs, pre)
+        lines = []
+        if total is not None:
+            lines.append(f"V[{u}] = v{u} = {total}")
+            self.local.add(u)  # type: ignore[arg-type]  # a fused neuron has a pre-activation slot
+        lines.append(f"V[{s}] = v{s} = {out}")
+        self.local.add(s)
+        return lines
 
+    # ---- backward ----------------------------------------------------------------------
 
-def _gradient_terms(
-    program: _Source,
-    rule: Rule,
-    g: str,
-    out: str,
-    inputs: list[str],
-    spec: OpSpec,
-    params: tuple[float, ...],
-) -> tuple[list[str], str | None]:
-    """One expression per operand, and a statement to run first (a rule call) or None."""
-    try:
-        terms = trace(rule, Sym(g), Sym(out), *map(Sym, inputs), *params)
-        return [text(t) for t in terms], None
-    except Untraceable:
-        pass
-    bound = spec.bind(params) if rule is spec.rule else rule
-    call = f"r = {program.ref(bound, 'R')}({g}, {out}, {', '.join(inputs)})"
-    return [f"r[{k}]" for k in range(len(inputs))], call
-
-
-def _needs_grad(order: list[Value]) -> dict[Value, bool]:
-    """Whether a node leads to a non-constant leaf; terms for the rest are never used."""
-    needs: dict[Value, bool] = {}
-    for node in order:
-        if node._parents:
-            needs[node] = any(needs[p] for p in node.parents)
-        else:
-            needs[node] = node.kind != "constant"
-    return needs
+    def backward_chunks(self) -> list[Chunk]:
+        """The reverse sweep, outputs first, as functions of ``V`` and ``G``."""
+        needs = nc.needs_grad(self.order)
+        sweep = Sweep(self, needs)
+        chunks: list[Chunk] = []
+        for node in reversed(self.ops):
+            if needs[node]:
+                sweep.node(node)
+                if len(sweep.lines) >= CHUNK_LINES:
+                    chunks.append(self.compile(sweep.close(), "V, G"))
+        lines = sweep.close()
+        if lines:
+            chunks.append(self.compile(lines, "V, G"))
+        return chunks

@@ -1,9 +1,11 @@
 """Graph replay: record a graph once, then re-run its forward and backward without building it.
 
 A training loop builds the same graph every step: the same ops on the same parameters,
-only the numbers change. ``record(loss)`` walks that graph once and compiles it into one
-straight-line Python function (``autograd_engine.codegen``: ``v12 = v3 * v7`` for every
-node, ``g3 += g12 * v7`` for every edge). ``tape.run()`` then reads the leaves' current
+only the numbers change. ``record(loss)`` walks that graph once and compiles it into
+straight-line Python functions (``autograd_engine.codegen``: ``v12 = v3 * v7`` for every
+node, ``g3 += g12 * v7`` for every edge); a graph too large to compile quickly is
+interpreted step by step until compiling it has paid (``autograd_engine.interpret``,
+the same bits either way). ``tape.run()`` then reads the leaves' current
 ``.data`` (new weights after an optimizer step, new inputs), recomputes every value and
 adds the gradients into the leaves' ``.grad`` exactly as ``loss.backward()`` would: the
 same floating-point operations in the same order, so the same bits, kinks (``relu`` at 0)
@@ -27,34 +29,31 @@ Roles of leaves, fixed when recording and checked on every run:
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from operator import attrgetter
-from typing import Any
 
-from autograd_engine.backprop import Sums, backprop, describe
-from autograd_engine.codegen import Program, compile_graph, spec_of
-from autograd_engine.errors import AnomalyError
 from autograd_engine.graph import topological_order
+from autograd_engine.interpret import Tiered, step_by_step
 from autograd_engine.modes import current_mode
-from autograd_engine.opspec import OpSpec
+from autograd_engine.replay_roles import (
+    Feed,
+    ReplayError,
+    apply_feed,
+    check_inputs,
+    check_params,
+    check_roles,
+    compare_nodes,
+    name,
+    recordable,
+    same,
+)
 from autograd_engine.value import Value, to_float
 
-Feed = Mapping[Value, float] | Sequence[float]
+__all__ = ["Feed", "ReplayError", "Tape", "record"]
 
 _data = attrgetter("data")
 _grad = attrgetter("grad")
 _kind = attrgetter("kind")
-
-
-class ReplayError(ValueError):
-    """A tape cannot replay this graph, or a leaf no longer plays the role it was recorded in.
-
-    >>> raise ReplayError("constant leaf 3 changed")
-    Traceback (most recent call last):
-    ...
-    autograd_engine.replay.ReplayError: constant leaf 3 changed
-    """
 
 
 def record(
@@ -93,7 +92,7 @@ def record(
 
 
 class Tape:
-    """A recorded graph, compiled; build it with ``record``.
+    """A recorded graph, compiled (or interpreted until compiling pays); build it with ``record``.
 
     ``run`` re-runs forward and backward, ``forward`` only the values, ``check`` compares
     the tape with a freshly built graph. A tape keeps its recorded nodes alive (they name
@@ -132,16 +131,16 @@ class Tape:
         self._constant_data = list(map(_data, self._constants))
         self._grad_leaves = [leaf for leaf in leaves if leaf.kind != "constant"]
         self._feedable = set(self._grad_leaves)
-        self._parameters = _check_params(params, index, leaves)
-        self._inputs = _check_inputs(inputs, index, self._feedable)
+        self._parameters = check_params(params, index, leaves)
+        self._inputs = check_inputs(inputs, index, self._feedable)
         for node in watch:
             if not isinstance(node, Value) or node not in index:
-                shown = _name(node) if isinstance(node, Value) else repr(node)
+                shown = name(node) if isinstance(node, Value) else repr(node)
                 raise ReplayError(f"watch: {shown} is not a node of the recorded graph")
         self._watch = list(watch)
-        specs = {node: _recordable(node) for node in order if node._parents}
+        specs = {node: recordable(node) for node in order if node._parents}
         self._specs = specs
-        self._program: Program = compile_graph(order, index, specs, self._grad_leaves, self._watch)
+        self._program = Tiered(order, index, specs, self._grad_leaves, self._watch)
 
     # ---- what was recorded ------------------------------------------------------------
 
@@ -164,6 +163,16 @@ class Tape:
     def constants(self) -> list[Value]:
         """Leaves baked into the tape."""
         return list(self._constants)
+
+    @property
+    def compiled(self) -> bool:
+        """Whether runs execute compiled code; else they interpret the graph step by step.
+
+        A tape of up to ``interpret.EAGER_LINES`` lines of code (~10^5 nodes and edges) is
+        compiled when recorded; a larger one when its interpreted runs have cost as much
+        CPU time as compiling it will. Both give the same bits.
+        """
+        return self._program.compiled
 
     def __len__(self) -> int:
         return len(self._order)
@@ -198,7 +207,7 @@ class Tape:
         self._prepare(feed)
         seed = to_float(grad)
         if current_mode().anomaly:  # the slow path, so that detect_anomaly() works here too
-            found = self._interpret(seed, backward=True, anomaly=True)
+            found = self._step_by_step(seed, backward=True, anomaly=True)
             if found is not None:
                 raise found
         starts = list(map(_grad, self._grad_leaves))
@@ -223,7 +232,7 @@ class Tape:
         """
         self._prepare(feed)
         if current_mode().anomaly:
-            found = self._interpret(0.0, backward=False, anomaly=True)
+            found = self._step_by_step(0.0, backward=False, anomaly=True)
             if found is not None:
                 raise found
         try:
@@ -262,18 +271,18 @@ the code built another graph (a Python branch on data?)
             )
         fresh_index = {node: i for i, node in enumerate(order)}
         for position, (old, new) in enumerate(zip(self._order, order, strict=True)):
-            _compare_nodes(position, old, new, self._index, fresh_index)
+            compare_nodes(position, old, new, self._index, fresh_index)
         values = [leaf.data for leaf in order if not leaf._parents]
         fresh_leaves = [leaf for leaf in order if not leaf._parents and leaf.kind != "constant"]
         starts = [0.0] * len(self._grad_leaves)
         out, _, grads = self._program(list(map(_Number, values)), starts, 1.0, True)
-        if not _same(out, fresh.data):
+        if not same(out, fresh.data):
             raise ReplayError(f"check: replay gives {out!r}, the fresh graph {fresh.data!r}")
         expected = grad(fresh, fresh_leaves)
         for leaf, got, want in zip(fresh_leaves, grads, expected, strict=True):
-            if not _same(got, want):
+            if not same(got, want):
                 raise ReplayError(
-                    f"check: gradient of {_name(leaf)}: replay gives {got!r}, "
+                    f"check: gradient of {name(leaf)}: replay gives {got!r}, "
                     f"the fresh graph {want!r}"
                 )
 
@@ -282,46 +291,8 @@ the code built another graph (a Python branch on data?)
     def _prepare(self, feed: Feed | None) -> None:
         """Apply ``feed`` and refuse leaves whose role changed since recording."""
         if feed is not None:
-            self._apply(feed)
-        if list(map(_kind, self._leaves)) != self._kinds:
-            for leaf, kind in zip(self._leaves, self._kinds, strict=True):
-                if leaf.kind != kind:
-                    raise ReplayError(
-                        f"{_name(leaf)} was recorded with kind {kind!r} and now has kind "
-                        f"{leaf.kind!r}; record the graph again"
-                    )
-        if list(map(_data, self._constants)) != self._constant_data:
-            for leaf, value in zip(self._constants, self._constant_data, strict=True):
-                if not _same(leaf.data, value):
-                    raise ReplayError(
-                        f"{_name(leaf)} was recorded as the constant {value!r} and now holds "
-                        f"{leaf.data!r}; constants are baked into the tape: make it a leaf "
-                        "Value (an input) to feed new numbers"
-                    )
-
-    def _apply(self, feed: Feed) -> None:
-        if isinstance(feed, Mapping):
-            items = list(feed.items())
-        else:
-            values = list(feed)
-            if len(values) != len(self._inputs):
-                raise ReplayError(
-                    f"run: {len(values)} values for the {len(self._inputs)} recorded inputs"
-                )
-            items = list(zip(self._inputs, values, strict=True))
-        # Check the whole feed before writing any of it: a failed run changes no leaf.
-        numbers = []
-        for leaf, value in items:
-            if not isinstance(leaf, Value):
-                raise ReplayError(f"feed: keys must be Values, got {type(leaf).__name__}")
-            if leaf not in self._feedable:
-                role = "a constant" if leaf in self._index else "not a leaf"
-                if leaf in self._index and leaf._parents:
-                    role = "an interior node"
-                raise ReplayError(f"feed: {_name(leaf)} is {role} of this tape; it cannot be fed")
-            numbers.append(to_float(value))
-        for (leaf, _), number in zip(items, numbers, strict=True):
-            leaf.data = number
+            apply_feed(feed, self._inputs, self._feedable, self._index)
+        check_roles(self._leaves, self._kinds, self._constants, self._constant_data)
 
     def _publish(self, out: float, watched: tuple[float, ...]) -> float:
         self._output.data = out
@@ -331,37 +302,10 @@ the code built another graph (a Python branch on data?)
 
     def _explain(self, exc: BaseException) -> BaseException:
         """Redo the step slowly, op by op, to name the op that failed, as a build would."""
-        return self._interpret(1.0, backward=True, anomaly=False) or exc
+        return self._step_by_step(1.0, backward=True, anomaly=False) or exc
 
-    def _interpret(self, seed: float, *, backward: bool, anomaly: bool) -> BaseException | None:
-        """The step op by op through the table: the error a fresh build would raise, or None.
-
-        With ``anomaly`` it also reports the first NaN or infinity, as ``detect_anomaly()``
-        does for a fresh build (same messages).
-        """
-        values: dict[Value, Any] = {leaf: leaf.data for leaf in self._leaves}
-        for node in self._order:
-            if node._parents:
-                spec, params = self._specs[node]
-                inputs = [values[p] for p in node.parents]
-                values[node] = data = spec.evaluate(inputs, params)
-                if anomaly and not math.isfinite(data):
-                    shown = ", ".join(map(repr, inputs))
-                    return AnomalyError(
-                        f"forward of {node._op} produced {data!r} from inputs ({shown})"
-                    )
-        if not backward:
-            return None
-        try:
-            backprop(
-                reversed(self._order),
-                Sums({self._output: 0.0 + seed}),
-                value=values.__getitem__,
-                check=anomaly,
-            )
-        except (ArithmeticError, ValueError, AnomalyError) as error:
-            return error
-        return None
+    def _step_by_step(self, seed: float, *, backward: bool, anomaly: bool) -> BaseException | None:
+        return step_by_step(self._order, self._specs, seed, backward=backward, anomaly=anomaly)
 
 
 class _Number:
@@ -371,94 +315,3 @@ class _Number:
 
     def __init__(self, data: float) -> None:
         self._data = data
-
-
-# ---------------------------------------------------------------------------------------
-# Recording: roles of leaves.
-
-
-def _name(node: Value) -> str:
-    label = f" {node.label!r}" if node.label else ""
-    return f"Value{label} (data={node.data!r}, {describe(node)})"
-
-
-def _check_params(
-    params: Iterable[Value] | None, index: dict[Value, int], leaves: list[Value]
-) -> list[Value]:
-    marked = [leaf for leaf in leaves if leaf.kind == "parameter"]
-    if params is None:
-        return marked
-    given = list(params)
-    wanted = set(given)
-    for p in given:
-        if not isinstance(p, Value):
-            raise ReplayError(f"params: expected Values, got {type(p).__name__}")
-        if p in index and p._parents:
-            raise ReplayError(f"params: {_name(p)} is an interior node, not a leaf")
-        if p in index and p.kind == "constant":
-            raise ReplayError(f"params: {_name(p)} is a constant of the graph")
-    for leaf in marked:
-        if leaf not in wanted:
-            raise ReplayError(
-                f"{_name(leaf)} is marked as a parameter but is not in params "
-                "(was the graph built from another model?)"
-            )
-    used = [p for p in given if p in index]
-    if given and not used:
-        raise ReplayError("params: none of the given parameters is a leaf of the graph")
-    return sorted(set(used), key=index.__getitem__)
-
-
-def _check_inputs(
-    inputs: Iterable[Value] | None, index: dict[Value, int], feedable: set[Value]
-) -> list[Value]:
-    if inputs is None:
-        return []
-    listed = list(inputs)
-    for leaf in listed:
-        if not isinstance(leaf, Value):
-            raise ReplayError(f"inputs: expected Values, got {type(leaf).__name__}")
-        if leaf not in feedable:
-            where = "a constant of" if leaf in index and not leaf._parents else "not a leaf of"
-            raise ReplayError(f"inputs: {_name(leaf)} is {where} the graph")
-    return listed
-
-
-def _compare_nodes(
-    position: int, old: Value, new: Value, old_index: dict[Value, int], new_index: dict[Value, int]
-) -> None:
-    where = f"check: node {position}"
-    if old._op != new._op:
-        raise ReplayError(
-            f"{where} was {old._op or 'a leaf'!s} when recorded and is {new._op or 'a leaf'!s} "
-            "in the fresh graph (a Python branch on data?)"
-        )
-    old_parents = [old_index[p] for p in old.parents]
-    new_parents = [new_index[p] for p in new.parents]
-    if old_parents != new_parents:
-        raise ReplayError(f"{where} ({old._op}) reads other operands in the fresh graph")
-    if old._parents:
-        if spec_of(old) != spec_of(new):
-            raise ReplayError(f"{where} ({old._op}) has other parameters in the fresh graph")
-        return
-    if old.kind != new.kind:
-        raise ReplayError(f"{where}: leaf kind {old.kind!r} became {new.kind!r}")
-    if old.kind == "parameter" and old is not new:
-        raise ReplayError(f"{where}: the fresh graph uses another parameter: {_name(new)}")
-    if old.kind == "constant" and not _same(old.data, new.data):
-        raise ReplayError(
-            f"{where}: constant {old.data!r} became {new.data!r}; make it a leaf Value"
-        )
-
-
-def _recordable(node: Value) -> tuple[OpSpec, tuple[float, ...]]:
-    found = spec_of(node)
-    if found is None:
-        raise ReplayError(
-            f"cannot record {_name(node)}: its derivative rule is not from the op table"
-        )
-    return found
-
-
-def _same(a: float, b: float) -> bool:
-    return a == b or (a != a and b != b)  # NaN equals NaN here

@@ -10,12 +10,19 @@ calls a function that needs a real float cannot be traced, and replay calls it i
 
 Functions and non-finite constants that an expression needs are named through ``ref``:
 the generated code finds them in ``NAMES``.
+
+What a trace may write is its ``Dialect``: the default one writes plain Python on floats
+(graph replay, the fast sweep). ``in_dialect`` swaps it for the duration of a trace, so
+that the same rules spell ``select``, a call of another op and a Python branch in
+another vocabulary (``autograd_engine.batched_dialect``: NumPy arrays over a batch).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 
@@ -70,12 +77,14 @@ class Sym:
         self.text = source
 
     def __bool__(self) -> bool:
-        raise Untraceable("a Python branch on a traced value")
+        return _DIALECT.get().branch(self)
 
     __add__, __radd__ = _binary("+")
     __sub__, __rsub__ = _binary("-")
     __mul__, __rmul__ = _binary("*")
     __truediv__, __rtruediv__ = _binary("/")
+    __floordiv__, __rfloordiv__ = _binary("//")
+    __mod__, __rmod__ = _binary("%")
     __pow__, __rpow__ = _binary("**")
     __lt__ = _binary("<")[0]
     __le__ = _binary("<=")[0]
@@ -95,6 +104,47 @@ class Sym:
         raise Untraceable("a function that needs a real float")
 
 
+class Dialect:
+    """How a trace spells what has no operator: a kink, a call of another op, a branch.
+
+    This one writes Python on floats; a subclass may write another (arrays over a batch).
+
+    >>> Dialect().select(Sym("c"), 1.0, Sym("x")).text
+    '(1.0 if c else x)'
+    """
+
+    def select(self, cond: Sym, a: Any, b: Any) -> Sym:
+        """``a`` where ``cond`` holds, else ``b``."""
+        return Sym(f"({text(a)} if {cond.text} else {text(b)})")
+
+    def call(self, function: Callable[..., Any], arguments: Sequence[Any]) -> Sym:
+        """``function`` (an op's forward on floats) called on the arguments."""
+        return Sym(f"{ref(function)}({', '.join(map(text, arguments))})")
+
+    def branch(self, cond: Sym) -> bool:
+        """A Python ``if`` on a traced value: one expression cannot hold it."""
+        raise Untraceable("a Python branch on a traced value")
+
+
+_PYTHON = Dialect()  # stateless, so one default serves every thread
+_DIALECT: ContextVar[Dialect] = ContextVar("autograd_engine_dialect", default=_PYTHON)
+
+
+@contextmanager
+def in_dialect(dialect: Dialect) -> Iterator[Dialect]:
+    """Trace in ``dialect`` inside the block (per thread and task, as a ``ContextVar``).
+
+    >>> with in_dialect(Dialect()) as d:
+    ...     select(Sym("x") > 0, Sym("x"), 0.0).text
+    '(x if (x > 0) else 0.0)'
+    """
+    token = _DIALECT.set(dialect)
+    try:
+        yield dialect
+    finally:
+        _DIALECT.reset(token)
+
+
 def select(cond: Any, a: Any, b: Any) -> Any:
     """``a if cond else b``, the engine's way to write a kink into a rule or a forward.
 
@@ -104,13 +154,13 @@ def select(cond: Any, a: Any, b: Any) -> Any:
     'yes'
     """
     if isinstance(cond, Sym):
-        return Sym(f"({text(a)} if {cond.text} else {text(b)})")
+        return _DIALECT.get().select(cond, a, b)
     return a if cond else b
 
 
 def call(function: Callable[..., Any], arguments: Sequence[Any]) -> Sym:
     """A traced call of ``function`` (an op used inside another op's rule: ``cos(x)``)."""
-    return Sym(f"{ref(function)}({', '.join(map(text, arguments))})")
+    return _DIALECT.get().call(function, arguments)
 
 
 def trace(function: Callable[..., Any], *arguments: Any) -> Any:

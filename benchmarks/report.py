@@ -15,6 +15,7 @@ import subprocess
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from benchmarks import batched_report
 from benchmarks.runner import REPO
 
 
@@ -88,8 +89,8 @@ def table(results: dict[str, Any]) -> str:
         ("W3", "floor", "W3 floor (plain floats, manual backprop)", "ms/sample", 2),
     ]
     for workload, engine, name, unit, digits in plain:
-        if workload not in results:
-            continue
+        if engine not in results.get(workload, {}):
+            continue  # not run (W2b runs micrograd's W2 step alone, for its ratio)
         mg = _cell(_get(results, workload, "micrograd"), digits)
         ours = _cell(_get(results, workload, engine), digits)
         rows.append(
@@ -108,7 +109,8 @@ def table(results: dict[str, Any]) -> str:
         for key, name in (("per_leaf", "leaf"), ("per_op_node", "op node")):
             cells = [_bytes(memory.get(engine), key) for engine in ("micrograd", "ours")]
             rows.append(f"| W5 memory per {name} | bytes | {cells[0]} | {cells[1]} | |")
-    return "\n".join(rows)
+    batched = batched_report.table(results)
+    return "\n".join(rows) + (f"\n\nBatched replay:\n\n{batched}" if batched else "")
 
 
 def _bytes(entry: dict[str, Any] | None, key: str) -> str:
@@ -165,7 +167,7 @@ def notes(results: dict[str, Any]) -> list[str]:
     replay = _get(results, "W2", "replay")
     if replay and "record_s" in replay:
         lines.append(f"W2r: recording (compiling) the graph once took {replay['record_s']:.2f} s.")
-    return lines
+    return lines + batched_report.notes(results)
 
 
 def targets(results: dict[str, Any]) -> list[Target]:
@@ -195,7 +197,7 @@ def targets(results: dict[str, Any]) -> list[Target]:
     found.append(_floor_target(results, "W3", "ours", "W3 vs floor (aim)", 1.5))
     found.extend(_chain_targets(results))
     found.append(_memory_target(results))
-    return found
+    return found + batched_report.targets(results, Target)
 
 
 def _whole_demo_targets(results: dict[str, Any]) -> list[Target]:

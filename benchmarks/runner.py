@@ -22,6 +22,14 @@ RESULTS = REPO / "benchmarks" / "results"
 MICROGRAD_ENV = RESULTS / "venv-micrograd"
 MICROGRAD_PACKAGES = ["micrograd==0.1.0", "scikit-learn"]
 ENGINES = ("micrograd", "ours", "replay", "floor")
+# Batched replay (the tape itself, and through nn.fit) and its array bars.
+ARRAY_ENGINES = ("batched", "fit", "torch", "numpy")
+ALL_ENGINES = ENGINES + ARRAY_ENGINES
+BATCHED_WORKLOADS = ("W2b", "W3b", "W6", "W6d")
+# Every array library on one thread, as PyTorch is set (torch.set_num_threads(1)): on a
+# shared 2-core machine OpenBLAS's threads spin against the neighbours (a 32x784 @ 784x100
+# product measured 0.2 ms of CPU on one thread and 1-3 ms with its default threads).
+ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 W4_DEPTHS = (1_000, 10_000, 100_000, 1_000_000)
 
 
@@ -53,7 +61,9 @@ class Plan:
 
     quick: bool = False
     micrograd_full: bool = False
-    only: set[str] = field(default_factory=lambda: {"W1", "W2", "W3", "W4", "W5"})
+    only: set[str] = field(
+        default_factory=lambda: {"W1", "W2", "W3", "W4", "W5", *BATCHED_WORKLOADS}
+    )
 
     @property
     def rounds(self) -> int:
@@ -88,6 +98,25 @@ class Plan:
         if "W3" in self.only:
             table.append(Job("W3", "micrograd", ("--repeats", "1")))
             table += [Job("W3", e, ("--repeats", "5" if q else "7")) for e in ("ours", "floor")]
+        return table + self._batched_round(first)
+
+    def _batched_round(self, first: bool) -> list[Job]:
+        """Batched replay beside PyTorch and NumPy; micrograd's W2 step for W2b's ratio."""
+        q = self.quick
+        table: list[Job] = []
+        if "W2b" in self.only:
+            if "W2" not in self.only:
+                table.append(Job("W2", "micrograd", ("--repeats", "1", "--steps", "2")))
+            args = ("--repeats", "3", "--steps", "5" if q else "20")
+            table += [Job("W2b", e, args) for e in ARRAY_ENGINES]
+        if "W3b" in self.only:
+            table += [Job("W3b", e, ("--repeats", "5" if q else "9")) for e in ("batched", "numpy")]
+        if "W6" in self.only:
+            count = ("--count", "6000" if q else "60000")
+            table += [Job("W6", e, count) for e in ("batched", "numpy")]
+        if "W6d" in self.only and first:
+            epochs = ("--epochs", "3" if q else "30")
+            table += [Job("W6d", e, epochs) for e in ("batched", "numpy")]
         return table
 
     def depth_jobs(self, engines: tuple[str, ...]) -> list[Job]:
@@ -127,7 +156,7 @@ def micrograd_python(log: Any = sys.stderr) -> Path | None:
 def run_job(job: Job, python: Path, timeout: float = 1800) -> dict[str, Any]:
     """Run one job in a fresh interpreter and return its JSON result (or an error entry)."""
     command = [str(python), "-m", "benchmarks.workloads", job.workload, job.engine, *job.args]
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "PYTHONPATH": str(REPO), **ONE_THREAD}
     try:
         done = subprocess.run(
             command, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout
@@ -186,8 +215,8 @@ def _merge(slot: dict[str, Any], engine: str, result: dict[str, Any]) -> None:
     if "error" in result:
         return
     for key, value in result.items():
-        if key == "samples":
-            earlier["samples"] = earlier["samples"] + value
+        if key in ("samples", "synced"):
+            earlier[key] = earlier.get(key, []) + value
         elif key == "record_s":
             earlier[key] = min(earlier.get(key, value), value)
         elif key not in earlier:

@@ -343,11 +343,28 @@ def summary(samples: list[float]) -> dict[str, float]:
     return {"min": min(samples), "median": statistics.median(samples)}
 
 
+BATCHED_WORKLOADS = ("W2b", "W3b", "W6", "W6d")  # as benchmarks.runner names them
+
+
+def _batched_workload(args: argparse.Namespace) -> dict[str, Any]:
+    """Batched replay's workloads and their array bars (``benchmarks.batched``)."""
+    from benchmarks import batched
+
+    if args.workload == "W2b":
+        return batched.w2b(args.engine, args.repeats, args.steps)
+    if args.workload == "W3b":
+        return batched.w3b(args.engine, args.repeats)
+    if args.workload == "W6":
+        return batched.w6(args.engine, args.count)
+    return batched.w6_digits(args.engine, args.epochs)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one workload for one engine and print its result as one JSON line."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.workloads")
-    parser.add_argument("workload", choices=["W1", "W2", "W3", "W4", "W5"])
-    parser.add_argument("engine", choices=["micrograd", "ours", "replay", "floor"])
+    parser.add_argument("workload", choices=["W1", "W2", "W3", "W4", "W5", *BATCHED_WORKLOADS])
+    engines = ["micrograd", "ours", "replay", "floor", "batched", "fit", "numpy", "torch"]
+    parser.add_argument("engine", choices=engines)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--steps", type=int, default=5)
     parser.add_argument("--iterations", type=int, default=1000)
@@ -355,8 +372,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--nodes-per-sample", type=int, default=W4_NODES_PER_SAMPLE)
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--full", action="store_true")
+    parser.add_argument("--epochs", type=int, default=30)
     args = parser.parse_args(argv)
-    if args.workload == "W1":
+    if args.workload in BATCHED_WORKLOADS:
+        result = _batched_workload(args)
+    elif args.workload == "W1":
         result = w1(args.engine, args.repeats, args.iterations)
     elif args.workload == "W2":
         result = w2(args.engine, args.repeats, args.steps, args.full)

@@ -1,13 +1,15 @@
-"""Training steps that record the loss graph once and replay it: ``fit(..., replay=True)``.
+"""The whole full-batch graph recorded once and replayed: ``fit(..., replay="graph")``.
 
 A full-batch step builds the same graph every time; only the parameters' numbers change.
 The first step builds it, runs ``backward()`` and records it with the engine's
 ``record``; every later step re-runs the recorded program on the current weights, which
 gives bit for bit the gradients a fresh build would give, without creating a node.
 
-Mini-batches are refused: the targets of a batch are numbers baked into the recorded
-graph (and losses such as ``cross_entropy`` pick a logit by label), so a new batch is a
-new graph.
+Mini-batches are refused here: the targets of a batch are numbers baked into the
+recorded graph (and losses such as ``cross_entropy`` pick a logit by label), so a new
+batch is a new graph. ``fit(..., replay=True)`` trains mini-batches on a batched tape of
+one sample's graph instead (``nn.batched_step``), and uses this step only for a full
+batch whose loss has no per-sample form.
 """
 
 from __future__ import annotations

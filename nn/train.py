@@ -1,7 +1,9 @@
 """The training loop: ``fit`` runs epochs of mini-batch steps and returns a ``History``.
 
-One step is ``nn.step.train_step`` (or, with ``replay=True``, ``nn.replayed.ReplayedStep``,
-which records the same step once and replays it); both build the loss with
+One step is ``nn.step.train_step``; with ``replay=True`` it is ``nn.batched_step.BatchedStep``
+(one sample's graph recorded once as a batched tape, run over every batch), and with
+``replay="graph"`` ``nn.replayed.ReplayedStep`` (the whole full-batch graph recorded once,
+replayed bit for bit); the dynamic and graph steps build the loss with
 ``nn.step.build_loss``. ``fit`` only loops, reports progress (a tqdm bar with the running
 loss and accuracy), calls callbacks and handles Ctrl-C: a press is held until the running
 step has finished, then training stops with the weights trained so far and the history
@@ -26,6 +28,7 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from nn.batched_step import BatchedStep
 from nn.data import batches
 from nn.history import History, StepRecord
 from nn.metrics import Metric, resolve_metric
@@ -33,6 +36,7 @@ from nn.module import Module
 from nn.optim import Optimizer
 from nn.replayed import ReplayedStep
 from nn.rng import Seed, make_rng
+from nn.sample_losses import NotBatchableError, PerSample, per_sample_form
 from nn.step import LossFunction, build_loss, train_step
 
 __all__ = ["StopTraining", "build_loss", "fit", "train_step"]
@@ -135,7 +139,7 @@ def fit(
     progress: bool | None = None,
     shuffle: bool = True,
     seed: Seed = None,
-    replay: bool = False,
+    replay: bool | str = False,
     live: bool = False,
 ) -> History:
     """Train ``model`` on ``data = (X, y)``; return the loss and accuracy of every step.
@@ -159,9 +163,15 @@ def fit(
             bar when tqdm is installed.
         shuffle: shuffle the points each epoch (from ``seed``).
         seed: random source for shuffling (see ``nn.rng``).
-        replay: record the loss graph at the first step and replay it after (the
-            engine's ``record``): the same gradients bit for bit, several times faster.
-            Full-batch only (``batch_size=None``); see ``nn.replayed``.
+        replay: ``True`` records one sample's loss graph at the first step as a batched
+            tape (the engine's ``record_batch``; needs NumPy) and runs every later step,
+            mini-batches of any size and the full batch alike, as arrays: the dynamic
+            path's losses to rounding (summation order), many times faster. The loss
+            needs a per-sample form (``nn.sample_losses``; every ``nn`` loss has one):
+            without one, a full batch falls back to ``"graph"`` and mini-batches are
+            refused (``NotBatchableError`` naming the loss). ``"graph"`` records the
+            whole full-batch graph with ``record`` and replays it, bit for bit the
+            dynamic path (full batch only; see ``nn.replayed``).
         live: in a notebook, show the loss/accuracy curve, the decision boundary (2-D
             inputs) and one sample's graph, updated in place as training runs
             (``nn.live.LiveView``, which keeps its cost near 15% of the training time).
@@ -187,12 +197,17 @@ def fit(
     X, y = data
     _check_fit_arguments(len(X), len(y), epochs, batch_size, l2, clip_norm)
     size = batch_size or len(X)
-    if replay and size < len(X):
-        raise ValueError(
-            f"fit(replay=True) replays one recorded graph, so it needs full-batch training "
-            f"(batch_size=None); batch_size={batch_size} gives a new graph per batch"
-        )
-    replayed = ReplayedStep(model, loss, optimizer, l2=l2, clip_norm=clip_norm) if replay else None
+    form = _replay_form(replay, loss, batch_size, full=size >= len(X))
+    replayed = (
+        ReplayedStep(model, loss, optimizer, l2=l2, clip_norm=clip_norm)
+        if replay and form is None
+        else None
+    )
+    batched = (
+        BatchedStep(model, form, optimizer, X, y, l2=l2, clip_norm=clip_norm)
+        if form is not None
+        else None
+    )
     per_epoch = -(-len(X) // size)
     metric_name, metric_function = resolve_metric(metric, loss)
     history = History(metric_name=metric_name or "accuracy")
@@ -209,9 +224,13 @@ def fit(
                 first_step = history.steps
                 # One full batch needs no shuffling (and stays bit-reproducible without it).
                 mixed = shuffle and size < len(X)
-                for inputs, targets in batches(X, y, size, shuffle=mixed, seed=rng):
+                # The batched step takes row numbers: the same draws give the same order.
+                source = list(range(len(X))) if batched is not None else X
+                for inputs, targets in batches(source, y, size, shuffle=mixed, seed=rng):
                     rate = optimizer.learning_rate
-                    if replayed is not None:
+                    if batched is not None:
+                        value, outputs = batched(inputs)
+                    elif replayed is not None:
                         value, outputs = replayed(inputs, targets)
                     else:
                         value, outputs = train_step(
@@ -223,6 +242,8 @@ def fit(
                     record = StepRecord(history.steps, epoch, value, score, rate)
                     history.record(record)
                     _report(bar, history, first_step)
+                    if batched is not None and callbacks:
+                        batched.write_back()  # a callback sees the model as trained so far
                     for callback in callbacks:
                         callback(record)
                     if interrupted():
@@ -232,12 +253,36 @@ def fit(
     except StopTraining:
         history.stopped = True
     finally:
+        if batched is not None:
+            batched.write_back()  # the weights lived in an array while the loop ran
         # The optimizer's count, not the records: an interrupt between an update and its
         # record leaves the model one update past history.steps, and this says so.
         history.updates = optimizer.steps - updates_before
         if bar is not None:
             bar.close()
     return history
+
+
+def _replay_form(
+    replay: Any, loss: LossFunction, batch_size: int | None, full: bool
+) -> PerSample | None:
+    """The per-sample form a batched tape records, or None for the dynamic/graph step."""
+    if replay is False or replay == "graph":
+        if replay and not full:
+            raise ValueError(
+                f'fit(replay="graph") replays one recorded graph of the whole batch, so it needs '
+                f"full-batch training (batch_size=None); batch_size={batch_size} gives a new "
+                "graph per batch (replay=True runs mini-batches on a batched tape)"
+            )
+        return None
+    if replay is not True:
+        raise ValueError(f'fit: replay must be True, False or "graph", got {replay!r}')
+    try:
+        return per_sample_form(loss)
+    except NotBatchableError as exc:
+        if full:
+            return None  # the whole-graph tape records any loss
+        raise NotBatchableError(f"fit(replay=True, batch_size={batch_size}): {exc}") from None
 
 
 def _check_fit_arguments(

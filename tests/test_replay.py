@@ -9,16 +9,43 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable, Iterator
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd_engine import OPS, AnomalyError, Value, constant, detect_anomaly, dot, relu, scope
+from autograd_engine import (
+    OPS,
+    AnomalyError,
+    Value,
+    affine,
+    codegen,
+    constant,
+    detect_anomaly,
+    dot,
+    interpret,
+    node_code,
+    relu,
+    scope,
+)
 from autograd_engine import sum as vsum
 from autograd_engine.replay import ReplayError, Tape, record
 from nn import MLP
 from tests.strategies import op_inputs
+
+
+@pytest.fixture(scope="module", params=["compiled", "interpreted"])
+def tier(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A test that asks for it runs twice: on tapes compiled when recorded, and on tapes
+    that only interpret."""
+    with pytest.MonkeyPatch.context() as patch:
+        if request.param == "compiled":
+            patch.setattr(interpret, "EAGER_LINES", 10**12)
+        else:
+            patch.setattr(interpret, "EAGER_LINES", -1)
+            patch.setattr(interpret, "COMPILE_SECONDS_PER_LINE", math.inf)
+        yield request.param
 
 
 def bits(values: list[float]) -> list[str]:
@@ -60,7 +87,7 @@ def networks(draw: st.DrawFn) -> tuple[MLP, list[list[Value]], list[float]]:
 
 @settings(max_examples=30)
 @given(networks(), st.lists(st.floats(-2.0, 2.0), min_size=1, max_size=3))
-def test_replay_matches_fresh_builds_through_training(net, rates) -> None:
+def test_replay_matches_fresh_builds_through_training(tier: str, net, rates) -> None:
     model, xs, ys = net
     tape = record(mlp_loss(model, xs, ys), params=model.parameters())
     for rate in rates:
@@ -73,7 +100,7 @@ def test_replay_matches_fresh_builds_through_training(net, rates) -> None:
             p.data -= rate * p.grad
 
 
-def test_demo_sized_network_matches_for_several_steps() -> None:
+def test_demo_sized_network_matches_for_several_steps(tier: str) -> None:
     rng = random.Random(0)
     model = MLP(2, [16, 16, 1], seed=1)
     xs = [[Value(rng.uniform(-2, 2)), Value(rng.uniform(-2, 2))] for _ in range(20)]
@@ -88,7 +115,7 @@ def test_demo_sized_network_matches_for_several_steps() -> None:
             p.data -= (1.0 - 0.1 * step) * p.grad
 
 
-def test_new_inputs_fed_by_position_and_by_mapping() -> None:
+def test_new_inputs_fed_by_position_and_by_mapping(tier: str) -> None:
     model = MLP(2, [3, 1], seed=3)
     x = [Value(0.0), Value(0.0)]
     tape = record(model(x), params=model.parameters(), inputs=x)
@@ -106,7 +133,7 @@ def test_new_inputs_fed_by_position_and_by_mapping() -> None:
 
 
 @given(st.data())
-def test_every_op_replays_exactly(data) -> None:
+def test_every_op_replays_exactly(tier: str, data) -> None:
     for spec in OPS.values():
         inputs, params = data.draw(op_inputs(spec), label=spec.name)
         leaves = [Value(v) for v in inputs]
@@ -122,7 +149,7 @@ def test_every_op_replays_exactly(data) -> None:
 
 
 @given(st.lists(st.floats(-3, 3), min_size=2, max_size=2), st.floats(-3, 3))
-def test_repeated_operands_diamonds_and_fused_ops(values, start) -> None:
+def test_repeated_operands_diamonds_and_fused_ops(tier: str, values, start) -> None:
     def build(a: Value, b: Value) -> Value:
         c = a * a + a + a  # x * x and a + a list the node twice
         d = c * c  # a diamond
@@ -141,7 +168,7 @@ def test_repeated_operands_diamonds_and_fused_ops(values, start) -> None:
     assert bits([a.grad, b.grad]) == bits(want)
 
 
-def test_leaves_accumulate_across_runs_like_backward() -> None:
+def test_leaves_accumulate_across_runs_like_backward(tier: str) -> None:
     x = Value(1.5)
     y = (x * x).tanh()
     y.backward()
@@ -155,7 +182,7 @@ def test_leaves_accumulate_across_runs_like_backward() -> None:
     assert y.grad == 1.0
 
 
-def test_negative_zero_start_keeps_its_sign_when_every_term_is_zero() -> None:
+def test_negative_zero_start_keeps_its_sign_when_every_term_is_zero(tier: str) -> None:
     # A dead relu makes every term of the dot a signed zero; a fresh build keeps -0.0 + -0.0.
     w = [Value(-1.0), Value(-1.0), Value(-1.0)]
     x = [Value(1.0), Value(2.0), Value(3.0)]
@@ -170,7 +197,7 @@ def test_negative_zero_start_keeps_its_sign_when_every_term_is_zero() -> None:
     assert bits([leaf.grad for leaf in w + x]) == bits(want)
 
 
-def test_interior_gradients_start_from_positive_zero_like_backward() -> None:
+def test_interior_gradients_start_from_positive_zero_like_backward(tier: str) -> None:
     # backward() zeroes interior nodes, so -0.0 arriving at one becomes 0.0 + -0.0 = 0.0.
     x = Value(1.0)
     loss = (x * 2.0) * -0.0
@@ -182,7 +209,7 @@ def test_interior_gradients_start_from_positive_zero_like_backward() -> None:
     assert x.grad.hex() == "0x0.0p+0"
 
 
-def test_non_finite_values_are_not_skipped() -> None:
+def test_non_finite_values_are_not_skipped(tier: str) -> None:
     # 0 * inf is NaN in a fresh build; a skipped block would hide it.
     w = [Value(math.inf), Value(1.0), Value(1.0)]
     x = [Value(1.0), Value(1.0), Value(1.0)]
@@ -195,7 +222,7 @@ def test_non_finite_values_are_not_skipped() -> None:
     assert bits([leaf.grad for leaf in w + x]) == bits(want)
 
 
-def test_forward_leaves_gradients_alone_and_refreshes_watched_nodes() -> None:
+def test_forward_leaves_gradients_alone_and_refreshes_watched_nodes(tier: str) -> None:
     x = Value(2.0)
     hidden = x * 3
     tape = record(hidden + 1, watch=[hidden])
@@ -204,14 +231,14 @@ def test_forward_leaves_gradients_alone_and_refreshes_watched_nodes() -> None:
     assert tape.output.data == 16.0
 
 
-def test_leaf_output() -> None:
+def test_leaf_output(tier: str) -> None:
     x = Value(2.0)
     x.grad = 1.0
     assert record(x).run(grad=3.0) == 2.0
     assert x.grad == 4.0
 
 
-def test_constant_outputs_and_all_constant_graphs() -> None:
+def test_constant_outputs_and_all_constant_graphs(tier: str) -> None:
     assert record(constant(2.0)).run() == 2.0
     assert record(constant(2.0) * 3.0).run() == 6.0
 
@@ -278,7 +305,7 @@ def test_parameter_lists_that_do_not_match_are_refused() -> None:
         record(1.0)  # type: ignore[arg-type]
 
 
-def test_check_catches_python_branches_and_changed_numbers() -> None:
+def test_check_catches_python_branches_and_changed_numbers(tier: str) -> None:
     x = Value(1.0)
 
     def build() -> Value:
@@ -300,7 +327,7 @@ def test_check_catches_python_branches_and_changed_numbers() -> None:
         record(w * x).check(v * x)
 
 
-def test_errors_name_the_op_like_a_build_would() -> None:
+def test_errors_name_the_op_like_a_build_would(tier: str) -> None:
     x = Value(2.0)
     tape = record((x - 1.0).log())
     x.data = 0.5
@@ -312,7 +339,7 @@ def test_errors_name_the_op_like_a_build_would() -> None:
         tape.run()
 
 
-def test_detect_anomaly_applies_to_replay_with_a_build_s_messages() -> None:
+def test_detect_anomaly_applies_to_replay_with_a_build_s_messages(tier: str) -> None:
     x = Value(1.0)
     y = (x * 1e308) * 10.0
     tape = record(y)
@@ -328,7 +355,7 @@ def test_detect_anomaly_applies_to_replay_with_a_build_s_messages() -> None:
         record(w).run()
 
 
-def test_scoped_graphs_and_parametrised_ops_replay() -> None:
+def test_scoped_graphs_and_parametrised_ops_replay(tier: str) -> None:
     x = Value(0.7)
     with scope("block"):
         y = (x**3).leaky_relu(slope=0.2) + x ** Value(2.0)
@@ -337,3 +364,141 @@ def test_scoped_graphs_and_parametrised_ops_replay() -> None:
     x.grad = 0.0
     record(y).run()
     assert x.grad.hex() == want.hex()
+
+
+# ---- scale: any fan-in, any length, chunk boundaries anywhere ---------------------------
+
+
+def replayed_matches_backward(build: Callable[[], Value], leaves: list[Value]) -> Tape:
+    """Record ``build()``, then hold a run to a fresh build's backward, bit for bit."""
+    for leaf in leaves:
+        leaf.grad = 0.0
+    fresh = build()
+    fresh.backward()
+    want = bits([leaf.grad for leaf in leaves])
+    for leaf in leaves:
+        leaf.grad = 0.0
+    tape = record(build())
+    assert bits([tape.run()]) == bits([fresh.data])
+    assert bits([leaf.grad for leaf in leaves]) == want
+    return tape
+
+
+def test_five_thousand_input_neuron_sum_and_dot(tier: str) -> None:
+    # Traced as one expression, these nested 5,000 levels deep: refused by the parser
+    # past ~200 levels (SyntaxError) and by the compiler past ~3,000 (RecursionError).
+    rng = random.Random(5)
+    n = 5000
+    ws = [Value(rng.uniform(-1, 1)) for _ in range(n + 1)]
+    xs = [Value(rng.uniform(-1, 1)) for _ in range(n)]
+
+    def build() -> Value:
+        return affine(ws, xs, "relu") + vsum(xs) * dot(ws[:n], xs) + affine(ws, xs, "tanh")
+
+    replayed_matches_backward(build, ws + xs)
+
+
+def test_wide_nodes_over_interior_values_with_repeats(tier: str) -> None:
+    # Wide nodes read and feed gradients that neighbouring statements hold in locals.
+    rng = random.Random(6)
+    a = [Value(rng.uniform(-1, 1)) for _ in range(40)]
+
+    def build() -> Value:
+        hidden = [(v * 1.5).tanh() for v in a]
+        doubled = hidden + hidden[::-1] + [hidden[0]] * 10  # repeated operands
+        total = vsum(doubled) + dot(doubled, doubled[::-1])
+        return total * hidden[3] + relu(affine([*doubled, a[0]], doubled, "relu") - 1.0)
+
+    replayed_matches_backward(build, a)
+
+
+@pytest.mark.parametrize("chunk_lines", [1, 3, 17])
+def test_chunk_boundaries_anywhere(chunk_lines: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Tiny chunks put a boundary between every pair of statements somewhere: values and
+    # gradients then cross chunks through V and G at every kind of node.
+    monkeypatch.setattr(interpret, "EAGER_LINES", 10**12)
+    monkeypatch.setattr(codegen, "CHUNK_LINES", chunk_lines)
+    monkeypatch.setattr(node_code, "WIDE", 6)
+    rng = random.Random(chunk_lines)
+    model = MLP(3, [4, 7, 1], seed=chunk_lines)
+    xs = [[Value(rng.choice([0.0, 0.5, -1.0])) for _ in range(3)] for _ in range(5)]
+    ys = [rng.choice([-1.0, 1.0]) for _ in range(5)]
+    tape = record(mlp_loss(model, xs, ys), params=model.parameters())
+    for step in range(3):
+        want_loss, want = fresh_grads(model, xs, ys)
+        model.zero_grad()
+        assert bits([tape.run()]) == bits([want_loss])
+        assert bits([p.grad for p in model.parameters()]) == bits(want)
+        for p in model.parameters():
+            p.data -= (0.5 + step) * p.grad
+    a, b = Value(0.5), Value(-2.0)
+
+    def diamonds() -> Value:
+        c = a * a + a + a
+        d = c * c
+        e = dot([a, b, c, d, a, b, c], [b, a, a, c, d, d, a]) + vsum([a, d, a, b, c, d, d])
+        return relu(e) + (e - b) / (b * b + 1.0)
+
+    replayed_matches_backward(diamonds, [a, b])
+
+
+def test_long_chain(tier: str) -> None:
+    # 24,000 nodes: more than one chunk of statements.
+    x = Value(0.5)
+
+    def build() -> Value:
+        y = x
+        for i in range(12_000):
+            y = y * 1.0000001 if i % 2 else y + 0.1
+        return y
+
+    tape = replayed_matches_backward(build, [x])
+    assert len(tape) == 24_001
+
+
+def test_an_interpreted_tape_compiles_once_its_runs_cost_what_compiling_would(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(interpret, "EAGER_LINES", -1)
+    monkeypatch.setattr(interpret, "COMPILE_SECONDS_PER_LINE", 0.0)
+    model = MLP(2, [3, 1], seed=4)
+    xs = [[Value(0.5), Value(-1.0)], [Value(0.0), Value(2.0)]]
+    ys = [1.0, -1.0]
+    tape = record(mlp_loss(model, xs, ys), params=model.parameters())
+    assert not tape.compiled
+    for step in range(2):  # the first run interprets, and then compiles; the second runs it
+        want_loss, want = fresh_grads(model, xs, ys)
+        model.zero_grad()
+        assert bits([tape.run()]) == bits([want_loss])
+        assert bits([p.grad for p in model.parameters()]) == bits(want)
+        assert tape.compiled
+        for p in model.parameters():
+            p.data -= (0.5 + step) * p.grad
+
+
+def test_two_hundred_thousand_node_chain(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A graph this long starts interpreted (compiling it would take ~6 s); before
+    # recording scaled, this took ~15 s and ~1.5 GB to record.
+    monkeypatch.setattr(interpret, "EAGER_LINES", 100_000)
+    monkeypatch.setattr(interpret, "COMPILE_SECONDS_PER_LINE", 15e-6)
+    x = Value(0.5)
+
+    def build() -> Value:
+        y = x
+        for i in range(100_000):
+            y = y * 1.0000001 if i % 2 else y + 0.1
+        return y
+
+    tape = replayed_matches_backward(build, [x])
+    assert len(tape) == 200_001 and not tape.compiled
+
+
+def test_recording_benchmark_measures_small_graphs(monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks import recording
+
+    monkeypatch.setattr(interpret, "EAGER_LINES", interpret.EAGER_LINES)  # measure() sets it
+    for shape in ("chain", "wide"):  # the moons shape needs scikit-learn's data: slow to import
+        timed = recording.measure(shape, 60, "compile", memory=False)
+        assert timed["nodes"] > 3 and timed["record"] > 0 and timed["compiled"]
+        sized = recording.measure(shape, 60, "auto", memory=True)
+        assert sized["record_bytes"] > 0 and sized["build_bytes"] > 0

@@ -139,3 +139,92 @@ def test_a_frame_renders_as_svg() -> None:
     frame = next(backward_steps((x * x).tanh() + 0))
     svg = frame._repr_svg_()
     assert svg.lstrip().startswith("<?xml") and "x" in svg
+
+
+# Expanded neurons: a fused neuron stepped as activation, sum and products.
+
+ACTIVATIONS = ["tanh", "relu", "sigmoid", "linear"]
+
+
+def neuron_pair(activation: str, ws: list[float], xs: list[float], b: float):
+    """The same neuron fused (one ``affine`` node) and built from primitives."""
+
+    def leaves():
+        return (
+            [Value(w, label=f"w[{i}]") for i, w in enumerate(ws)],
+            [Value(x, label=f"x[{i}]") for i, x in enumerate(xs)],
+            Value(b, label="b"),
+        )
+
+    fw, fx, fb = leaves()
+    fused = ag.affine((*fw, fb), fx, activation)
+    uw, ux, ub = leaves()
+    products = [w * x for w, x in zip(uw, ux, strict=True)]
+    total = ag.sum([ub, *products])  # one n-ary sum from the bias, as the fused node adds
+    unfused = total if activation == "linear" else getattr(total, activation)()
+    return (fused, [*fw, fb, *fx]), (unfused, [*uw, ub, *ux], total, products)
+
+
+@given(
+    activation=st.sampled_from(ACTIVATIONS),
+    ws=st.lists(st.floats(-2.0, 2.0), min_size=1, max_size=4),
+    data=st.data(),
+)
+def test_an_expanded_neuron_steps_as_its_unfused_build(activation, ws, data) -> None:
+    xs = data.draw(st.lists(st.floats(-2.0, 2.0), min_size=len(ws), max_size=len(ws)))
+    b = data.draw(st.floats(-1.0, 1.0))
+    (fused, fused_leaves), (unfused, leaves, total, products) = neuron_pair(activation, ws, xs, b)
+    expanded = list(backward_steps(fused, expand_neurons=True))
+    reference = {frame.node: frame for frame in backward_steps(unfused)}
+    # What each expanded step stands for in the unfused graph, in the order they come.
+    chain = [*([unfused] if activation != "linear" else []), total, *products]
+    assert len(expanded) == len(chain) == len(reference)
+    for frame, node in zip(expanded, chain, strict=True):
+        ref = reference[node]
+        assert (frame.upstream, frame.local) == (ref.upstream, ref.local), frame.part
+        assert frame.contributions == ref.contributions
+        assert frame.parent_grads == ref.parent_grads
+        assert frame.step == expanded.index(frame) + 1 and frame.total == len(chain)
+    assert [leaf.grad for leaf in fused_leaves] == [leaf.grad for leaf in leaves]
+
+
+def test_expanded_steps_explain_and_draw_the_lecture_neuron() -> None:
+    (fused, (w1, _, b, x1, _)), _ = neuron_pair("tanh", [-3.0, 1.0], [2.0, 0.0], 6.8813735870195432)
+    frames = list(backward_steps(fused))  # small: expanded by default
+    assert [f.part for f in frames] == ["tanh", "b + Σ w·x", "x[0]·w[0]", "x[1]·w[1]"]
+    assert frames[0].inputs == ("b + Σ w·x",) and frames[1].inputs == (b, "x[0]·w[0]", "x[1]·w[1]")
+    assert frames[2].inputs == (w1, x1)
+    assert frames[0].explanation == (
+        "1/4 [affine_tanh 0.7071] = tanh of (b + Σ w·x), grad 1.0000: "
+        "b + Σ w·x.grad += 1.0000 × 0.5000 = 0.5000 → 0.5000"
+    )
+    assert "x[0]·w[0].grad += 0.5000 × 1.0000 = 0.5000 → 0.5000" in frames[1].explanation
+    # Drawn at the first step, the sum holds its gradient and the products not yet theirs.
+    first = frames[0].source
+    assert "b + Σ w·x | data 0.8814 | grad 0.5000" in first
+    assert "x[0]·w[0] | data -6.0000 | grad 0.0000" in first
+    assert "x[0]·w[0] | data -6.0000 | grad 0.5000" in frames[1].source
+    assert "{ w[0] | data -3.0000 | grad 0.0000 }" in frames[1].source
+    assert "{ w[0] | data -3.0000 | grad 1.0000 }" in frames[2].source
+    assert [f.part for f in backward_steps(fused, expand_neurons=False)] == [""]
+
+
+def test_big_graphs_step_whole_neurons_unless_forced() -> None:
+    rng = random.Random(0)
+    xs = [Value(rng.uniform(-1, 1)) for _ in range(4)]
+    layer = [
+        ag.affine([Value(rng.uniform(-1, 1)) for _ in range(5)], xs, "relu") for _ in range(12)
+    ]
+    out = ag.sum(layer)
+    assert len(list(backward_steps(out))) == 13  # 12 neurons of 4 inputs: too big to expand
+    for x in xs:
+        x.grad = 0.0  # leaves accumulate, as in backward()
+    forced = list(backward_steps(out, expand_neurons=True))
+    assert len(forced) == 1 + 12 * (1 + 1 + 4) and forced[-1].total == len(forced)
+    stepped = [x.grad for x in xs]
+    for x in xs:
+        x.grad = 0.0
+    out.backward()
+    assert stepped == [x.grad for x in xs]  # the sweep's own bits
+    with pytest.raises(TypeError, match="expand_neurons must be True, False or None"):
+        backward_steps(out, expand_neurons="yes")

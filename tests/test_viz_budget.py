@@ -21,6 +21,7 @@ import autograd_engine as ag
 from autograd_engine import Value, draw_graph, focus, scope, topological_order
 from autograd_engine.viz import DEFAULT_MAX_NODES
 from autograd_engine.viz.layout_budget import COST_PER_NODE, MAX_NODES, layout_cost, plan_drawing
+from autograd_engine.viz.overview import MAX_SUMMARIES
 
 
 def make_mlp(sizes: list[int], seed: int = 0) -> list[list[tuple[list[Value], Value]]]:
@@ -101,18 +102,42 @@ def test_training_step_fits_the_budget(step: Value) -> None:
     assert total > 10_000
     graph = draw_graph(step)
     plan = graph._plan
-    assert len(plan.units) <= DEFAULT_MAX_NODES
-    assert layout_cost(plan.units, plan.edges, False) <= COST_PER_NODE * DEFAULT_MAX_NODES
+    assert graph.drawn_values <= DEFAULT_MAX_NODES
+    assert len(plan.summaries) <= MAX_SUMMARIES
+    allowance = COST_PER_NODE * (DEFAULT_MAX_NODES + MAX_SUMMARIES)
+    assert layout_cost(plan.units, plan.edges, False) <= allowance
     assert plan.roots == [step]  # the output is always drawn
-    plan = graph._plan
-    assert layout_cost(plan.units, plan.edges, False) <= COST_PER_NODE * DEFAULT_MAX_NODES
-    assert graph.drawn_values == DEFAULT_MAX_NODES  # the budget is filled
-    # Every Value is accounted for: drawn, inside a drawn summary, or reported as left out.
+    assert graph.drawn_values > 100  # the cost limit binds before the count
+    # Every Value is accounted for: drawn, or inside a drawn summary.
     inside = sum(s.size for s in plan.summaries)
-    assert graph.drawn_values + inside + graph.omitted_values == total
-    assert graph.omitted_values > 0
-    assert f"{graph.omitted_values} of {total} values not drawn" in graph.source
-    assert "not drawn" in graph.source  # wide sums say how many inputs they hide
+    assert graph.drawn_values + inside == total and graph.omitted_values == 0
+    # 33 neuron scopes are summarised by layer, with counts
+    texts = sorted(s.text() for s in plan.summaries)
+    assert [t.split(":")[0] for t in texts] == [
+        "layers.0",
+        "layers.1",
+        "layers.2",
+        "outside modules",
+    ]
+    assert f"{graph.drawn_values} of {total} values drawn one by one" in graph.source
+
+
+def test_a_small_budget_draws_an_overview_that_grows_into_detail(step: Value) -> None:
+    """A few Values near the output and one box per layer; more budget, more detail."""
+    small, large = draw_graph(step, max_nodes=10), draw_graph(step, max_nodes=400)
+    assert small.drawn_values == 10 and large.drawn_values > 200
+    for graph in (small, large):
+        sizes = {s.path: s.size for s in graph._plan.summaries}
+        assert {"layers.0", "layers.1", "layers.2"} <= set(sizes)
+        assert graph.drawn_values + sum(sizes.values()) == graph.total_values
+    drawn = {u for u in small._plan.units if isinstance(u, Value)}
+    assert drawn <= {u for u in large._plan.units if isinstance(u, Value)}
+    layer_0 = next(s for s in small._plan.summaries if s.path == "layers.0")
+    assert re.search(rf"layers.0: [^;]+; {layer_0.size}( more)? values", small.source)
+    # the overview's boxes are connected: layer 0 feeds layer 1 feeds layer 2
+    names = {s.path: f"s{s.position}" for s in small._plan.summaries}
+    assert f"{names['layers.0']} -> {names['layers.1']}" in small.source
+    assert f"{names['layers.1']} -> {names['layers.2']}" in small.source
 
 
 def test_training_step_renders_a_readable_svg(step: Value) -> None:
@@ -129,20 +154,22 @@ def test_budget_cuts_a_graph_without_clusters_nearest_the_root() -> None:
         y = y * 1.0001 + 0.5
     y.label = "end"
     graph = draw_graph(y, max_nodes=50)
-    assert graph.drawn_values <= 50
+    assert graph.drawn_values == 50
     assert "end" in graph.source and "start" not in graph.source
-    assert f"{graph.omitted_values} of {graph.total_values} values not drawn" in graph.source
+    (rest,) = graph._plan.summaries  # the far end of the chain, as one box with its count
+    assert rest.size == graph.total_values - 50
+    assert f"outside modules: *, +; {rest.size} values" in graph.source
 
 
-def test_wide_nodes_show_a_few_inputs_and_count_the_rest() -> None:
+def test_wide_nodes_show_a_few_inputs_and_summarise_the_rest() -> None:
     xs = [Value(float(i), label=f"x{i}") for i in range(500)]
     graph = draw_graph(ag.sum(x * x for x in xs), max_nodes=40)
-    assert graph.drawn_values <= 40
-    hidden = int(re.search(r"sum\\n\((\d+) inputs not drawn\)", graph.source).group(1))
+    assert 30 < graph.drawn_values <= 40
     products = sum(1 for u in graph._plan.units if isinstance(u, Value) and u.op == "*")
-    assert products + hidden == 500
+    (rest,) = graph._plan.summaries
+    assert products + sum(1 for v in rest.members if v.op == "*") == 500
     shown = len(re.findall(r"label=\"\{ x\d+ \|", graph.source))
-    assert shown == 8  # the first inputs are followed to their leaves
+    assert shown >= 8  # the first inputs are followed to their leaves
 
 
 def test_tangled_graphs_are_cut_by_layout_cost_not_only_node_count() -> None:
@@ -183,8 +210,8 @@ def test_a_focus_over_the_budget_keeps_what_is_nearest_and_never_collapses(step:
 def test_every_root_is_kept_when_the_budget_cuts() -> None:
     xs = [Value(float(i)) for i in range(300)]
     first, second = ag.sum(xs), ag.sum(x * x for x in xs)
-    plan = draw_graph([first, second], max_nodes=20)._plan
-    assert plan.roots == [first, second] and len(plan.units) <= 20
+    graph = draw_graph([first, second], max_nodes=20)
+    assert graph._plan.roots == [first, second] and graph.drawn_values <= 20
 
 
 def test_focus_without_a_root_shows_inputs_only() -> None:
@@ -217,7 +244,8 @@ def test_real_nn_training_step_fits_the_budget() -> None:
     graph = draw_graph(loss)
     assert graph._plan.roots == [loss]
     plan = graph._plan
-    assert layout_cost(plan.units, plan.edges, False) <= COST_PER_NODE * DEFAULT_MAX_NODES
+    allowance = COST_PER_NODE * (DEFAULT_MAX_NODES + MAX_SUMMARIES)
+    assert layout_cost(plan.units, plan.edges, False) <= allowance
     assert graph.drawn_values > 100  # fused neurons have 33 inputs: the cost limit binds
 
 
@@ -244,7 +272,7 @@ def test_no_budget_runs_away_on_a_40000_value_step() -> None:
     for budget in (10, 250, 1000, 100_000, None):
         start = time.monotonic()
         graph = draw_graph(step, max_nodes=budget)
-        assert len(graph._plan.units) <= MAX_NODES
+        assert graph.drawn_values <= MAX_NODES and len(graph._plan.summaries) <= MAX_SUMMARIES
         assert graph.svg().lstrip().startswith("<?xml")
         # A runaway guard, not a benchmark: this took 15+ minutes (and ignored Ctrl-C).
         assert time.monotonic() - start < 120, budget

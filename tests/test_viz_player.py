@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from autograd_engine import Value
+from autograd_engine import Value, affine
 from autograd_engine.viz import play
 
 pytest.importorskip("pygraphviz", reason="the draw extra is not installed")
@@ -89,3 +89,24 @@ def test_bad_arguments_are_named() -> None:
         big = big + 1.0
     with pytest.raises(ValueError, match="play: the graph has 401 values"):
         play(big)
+
+
+def test_a_fused_neuron_plays_as_the_lecture_draws_it() -> None:
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    o = affine((w1, w2, b), (x1, x2), "tanh")
+    o.label = "o"
+    player = play(o)
+    name = {node: f"v{i}" for node, i in player.graph._plan.index.items()}
+    names = [s["node"] for s in player.steps]
+    # forward: the products, the sum, the neuron; backward: the neuron, sum, products
+    assert names == ["v5p0", "v5p1", "v5s", "v5", "v5", "v5s", "v5p0", "v5p1"]
+    assert player.steps[2]["text"] == "forward: b + Σ w·x = 0.8814"
+    assert player.steps[4]["grad"] == {"v5s": "0.5000", "v5": "1.0000"}
+    assert player.steps[5]["grad"] == {name[b]: "0.5000", "v5p0": "0.5000", "v5p1": "0.5000"}
+    assert player.steps[6]["grad"] == {name[w1]: "1.0000", name[x1]: "-1.5000"}
+    svg_titles = set(re.findall(r"<title>([^<]+)</title>", player.graph.svg()))
+    assert {"v5p0", "v5p1", "v5s", "v5", "v5p0op", "v5sop", "v5op"} <= svg_titles
+    assert play(o, expand_neurons=False).steps[-1]["node"] == "v5"
+    assert len(play(o, expand_neurons=False).steps) == 2

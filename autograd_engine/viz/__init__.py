@@ -4,7 +4,10 @@
 one node's neighbourhood; ``rendering_backend`` says which Graphviz renders. The modules:
 
 - ``labels``         number format, escaping, colours by role
-- ``layout_budget``  what to draw: scope clusters, collapsing, the node budget, focus
+- ``layout_budget``  what to draw: the node budget, clusters, focus
+- ``nearness``       the order a budget draws Values in and the layout cost that stops it
+- ``overview``       what the budget leaves out, as one summary box per module
+- ``clusters``       which box each Value is drawn in
 - ``dot_builder``    DOT text for a plan, with deterministic node names
 - ``checks``         argument checks with errors naming the argument
 - ``shape``          which way a drawing flows so it fits a notebook column

@@ -4,7 +4,8 @@ A Value made inside ``scope(path)`` belongs to the cluster ``path``; clusters ne
 dotted prefix (``layers.0.neurons.3`` inside ``layers.0`` when both hold Values). A leaf
 made outside every scope (an ``nn`` weight is made in ``__init__``, not in a call) joins
 the deepest cluster that holds all of its clustered consumers, so a neuron's weights sit
-in the neuron's box. A collapsed cluster is drawn as one ``Summary`` node.
+in the neuron's box. What a budget leaves out of a cluster is drawn as one ``Summary``
+node (``overview.py``).
 """
 
 from __future__ import annotations
@@ -23,16 +24,18 @@ class Summary:
     'layers.0.neurons.3: dot, relu; 17 values'
     """
 
-    path: str
+    path: str  # "" for Values outside every cluster
     position: int  # topological position of its first member: its DOT name and sort key
     ops: tuple[str, ...]
     size: int
     members: list[Value] = field(default_factory=list, repr=False)
+    more: bool = False  # part of the cluster is drawn one by one: these are the rest
 
     def text(self) -> str:
         """The node's caption, listing at most five distinct ops."""
         ops = ", ".join(self.ops[:5]) + (", …" if len(self.ops) > 5 else "")
-        return f"{self.path}: {ops or 'leaves'}; {self.size} values"
+        name = self.path or "outside modules"
+        return f"{name}: {ops or 'leaves'}; {self.size}{' more' if self.more else ''} values"
 
 
 def cluster_homes(universe: list[Value], inside: set[Value] | None) -> dict[Value, str]:
@@ -127,39 +130,6 @@ def tops(parent_of: dict[str, str | None], level: int) -> dict[str, str]:
         elif level_of[path] > level:
             top_of[path] = top_of[parent_of[path]]  # type: ignore[index]
     return top_of
-
-
-def collapse(
-    universe: list[Value],
-    home: dict[Value, str],
-    parent_of: dict[str, str | None],
-    pinned: set[Value],
-    index: dict[Value, int],
-    level: int,
-) -> tuple[dict[Value, Summary], list[Summary], dict[str, str]]:
-    """Collapse every cluster at nesting depth ``level`` (with all it encloses).
-
-    Pinned Values (roots, the focus node) stay visible. Returns which Value went into
-    which summary, the summaries in order of first member, and for each collapsed
-    cluster the summary path it went into.
-    """
-    top_of = tops(parent_of, level)
-    by_path: dict[str, Summary] = {}
-    absorbed: dict[Value, Summary] = {}
-    for node in universe:  # topological order: first members, ops in order of appearance
-        place = home.get(node)
-        if place is None or node in pinned or place not in top_of:
-            continue
-        top = top_of[place]
-        summary = by_path.get(top)
-        if summary is None:
-            summary = by_path[top] = Summary(top, index[node], (), 0)
-        summary.members.append(node)
-        summary.size += 1
-        if node.op and node.op not in summary.ops:
-            summary.ops += (node.op,)
-        absorbed[node] = summary
-    return absorbed, list(by_path.values()), top_of
 
 
 def drawn_clusters(

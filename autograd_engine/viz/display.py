@@ -226,6 +226,7 @@ def draw_graph(
     format: str = "svg",
     size: float | tuple[float, float] | str | None = DEFAULT_SIZE,
     expand_neurons: bool | None = None,
+    part_grads: Mapping[Value, tuple[float, float]] | None = None,
 ) -> Graph:
     """Draw the computation graph of one root or several.
 
@@ -238,10 +239,12 @@ def draw_graph(
         edge_labels: label each edge with its local derivative d(out)/d(input) and the
             contribution ``out.grad * local`` it passed back; a collection of Values
             labels only the edges into those.
-        max_nodes: the most units drawn (a Value with its op node, or a collapsed
-            cluster); it also bounds Graphviz's work, where long edges count like nodes.
-            Above it clusters collapse, then only the part nearest the roots is kept, and
-            the picture says what was left out. ``None`` draws everything.
+        max_nodes: the most Values drawn one by one (each with its op node); it also
+            bounds Graphviz's work, where long edges count like nodes. Beyond it the
+            Values nearest the roots are drawn and the rest of each module is one box
+            with its count (an overview of the layers at small budgets, more detail as
+            it grows); the picture says what it did. ``None`` means the cap,
+            ``layout_budget.MAX_NODES``, above which no layout finishes in seconds.
         legend: add a table naming the colours used.
         focus: draw only the Values within ``depth`` hops of this node (inputs and
             consumers); over the budget, the ones nearest it.
@@ -256,8 +259,10 @@ def draw_graph(
         expand_neurons: draw each fused neuron (``affine``, one node) as the lecture
             does: its products ``w·x``, their sum and the activation, each with data and
             grad computed from the fused node. ``None`` (the default) expands them when
-            the drawing stays small (``dot_builder.EXPAND_LIMIT`` records); ``True`` or
+            the drawing stays small (``expand.EXPAND_LIMIT`` records); ``True`` or
             ``False`` forces either.
+        part_grads: for an expanded neuron, the gradients its sum and its products hold
+            instead of the finished ones (the step-through frames use this, as ``grads``).
 
     >>> from autograd_engine import Value
     >>> x = Value(3.0, label="x")
@@ -290,6 +295,7 @@ def draw_graph(
         title=title,
         size=checks.size(size),
         expand=None if expand_neurons is None else checks.flag(expand_neurons, "expand_neurons"),
+        part_grads=part_grads,
     )
     kind = checks.format_name(format, "draw_graph")
     plan = plan_drawing(

@@ -16,14 +16,11 @@ from dataclasses import dataclass, field, replace
 from autograd_engine.value import Value, local_derivatives
 from autograd_engine.viz import labels, shape
 from autograd_engine.viz.clusters import Summary
-from autograd_engine.viz.expand import Expansion, expand
+from autograd_engine.viz.expand import EXPAND_LIMIT, Expansion, expand
 from autograd_engine.viz.labels import attributes
 from autograd_engine.viz.layout_budget import MAX_NODES, Plan, Unit
 
 RANKDIRS = ("LR", "RL", "TB", "BT")
-# Fused neurons are drawn expanded (by default) while the drawing has at most this many
-# records: enough for a small network's prediction, not for a layer of 16-input neurons.
-EXPAND_LIMIT = 60
 
 
 @dataclass(frozen=True)
@@ -44,6 +41,7 @@ class DotOptions:
     title: str | None = None
     size: str | None = None  # Graphviz's size attribute, inches
     expand: bool | None = None  # fused neurons as their chain; None: when small (``expand``)
+    part_grads: Mapping[Value, tuple[float, float]] | None = None  # (sum, products) held
 
 
 @dataclass
@@ -90,7 +88,12 @@ def build_dot(plan: Plan, options: DotOptions) -> DotDocument:
         options = writer.options = replace(options, rankdir=direction)
     if options.rankdir not in RANKDIRS:
         raise ValueError(f"draw_graph: rankdir must be one of {RANKDIRS}, got {options.rankdir!r}")
-    doc = DotDocument(_graph_attr(plan, options), _NODE_ATTR.copy(), _EDGE_ATTR.copy())
+    edge_attr = _EDGE_ATTR.copy()
+    if options.edge_labels:
+        # A label is drawn beside its edge, and near a shared op node several labels sit
+        # close together: a line from each label to its own edge says which is whose.
+        edge_attr["decorate"] = "true"
+    doc = DotDocument(_graph_attr(plan, options), _NODE_ATTR.copy(), edge_attr)
     doc.body = writer.body()
     return doc
 
@@ -109,9 +112,24 @@ def _graph_attr(plan: Plan, options: DotOptions) -> dict[str, str]:
     }
     if options.size is not None:
         attrs["size"] = options.size
+    if plan.cluster_parent or plan.summaries:
+        # Ranks for the whole graph at once, not box by box: faster, and an edge between a
+        # record in a box and a summary on the same rank is not lost ("flat edge ... lost").
+        attrs["newrank"] = "true"
     notes = [labels.escape_text(options.title)] if options.title else []
     if plan.considered < plan.total:
         notes.append(f"{plan.considered} of {plan.total} values near the focus node")
+    if plan.summaries:
+        notes.append(
+            f"{plan.drawn_values} of {plan.considered} values drawn one by one, nearest the "
+            "output; the rest in the rounded boxes, one per module"
+            + (
+                f" (drawings stop at {MAX_NODES} nodes, which Graphviz lays out in seconds; "
+                "draw a part with focus=)"
+                if plan.capped
+                else " (raise max_nodes for more, or draw a part with focus=)"
+            )
+        )
     if plan.omitted and plan.capped:
         notes.append(
             f"{plan.omitted} of {plan.considered} values not drawn (farthest from the "
@@ -150,9 +168,10 @@ class _Writer:
         if wanted is False:
             return {}
         found = {}
+        held = self.options.part_grads or {}
         for unit in self.plan.units:
             if isinstance(unit, Value):
-                chain = expand(unit, self.grad(unit))
+                chain = expand(unit, self.grad(unit), held.get(unit))
                 if chain is not None:
                     found[unit] = chain
         added = sum(chain.added() for chain in found.values())
@@ -265,9 +284,9 @@ class _Writer:
 
     def _chain_nodes(self, name: str, chain: Expansion) -> list[str]:
         """Records and op nodes of the products and the sum of an expanded neuron."""
+        # Declared in order: among the reversed records around them (see ``body``), this
+        # is what puts the first product on top left to right (checked on rendered SVG).
         parts = [(f"{name}p{i}", part) for i, part in enumerate(chain.products)]
-        if self.options.rankdir in ("LR", "RL"):
-            parts.reverse()  # as ``body`` does: the first product on top
         if chain.total is not None:
             parts.append((f"{name}s", chain.total))
         lines = []
@@ -297,7 +316,7 @@ class _Writer:
         name = self.name(target)
         labelled = self._labelled(target)
         show = self.options.show_grad
-        upstream = chain.products[0].grad if chain.products else self.grad(target)
+        upstream = self._sum_grad(target, chain)
         into_sum = f"{name}sop" if chain.total is not None else f"{name}op"
         lines = []
         for i in range(chain.n):
@@ -311,6 +330,10 @@ class _Writer:
             suffix = f" [{attributes({'label': text})}]" if labelled else ""
             lines.append(f"\t{name}s -> {name}op{suffix}\n")
         return lines
+
+    def _sum_grad(self, target: Value, chain: Expansion) -> float:
+        """The gradient an expanded neuron's sum holds (a linear neuron is its sum)."""
+        return chain.total.grad if chain.total is not None else self.grad(target)
 
     def _chain_local(self, target: Value, chain: Expansion, operand: int | None) -> float:
         """The local derivative on an input edge of an expanded neuron."""
@@ -330,7 +353,8 @@ class _Writer:
             if chain is not None and isinstance(target, Value):
                 head = self._chain_head(target, chain, operand)
                 if self._labelled(target):
-                    upstream = chain.products[0].grad if chain.products else self.grad(target)
+                    into_sum = operand is None or operand == chain.n
+                    upstream = self._sum_grad(target, chain) if into_sum else chain.products[0].grad
                     local = self._chain_local(target, chain, operand)
                     attrs["label"] = labels.edge_text(
                         local, upstream, show_grad=self.options.show_grad

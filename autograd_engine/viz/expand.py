@@ -20,6 +20,12 @@ from dataclasses import dataclass
 from autograd_engine.opspec import OPS
 from autograd_engine.value import Value
 
+# Fused neurons are drawn (and stepped) expanded by default while the drawing has at most
+# this many records: enough for a small network's prediction, not for a layer of 16-input
+# neurons.
+EXPAND_LIMIT = 60
+SUM_LABEL = "b + Σ w·x"
+
 
 @dataclass(frozen=True)
 class Part:
@@ -50,8 +56,14 @@ class Expansion:
         return self.n + (self.total is not None)
 
 
-def expand(node: Value, grad: float) -> Expansion | None:
+def expand(
+    node: Value, grad: float, received: tuple[float, float] | None = None
+) -> Expansion | None:
     """The chain behind a fused neuron, or None for any other node.
+
+    ``received`` overrides the gradients the sum and the products hold (a step-through
+    frame in the middle of the neuron's backward step); by default both hold
+    ``grad * d act / d sum``, as after ``backward()``.
 
     >>> from autograd_engine import Value, affine
     >>> x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
@@ -80,11 +92,12 @@ def expand(node: Value, grad: float) -> Expansion | None:
     # The activation's own rule at this output: d(out)/d(sum), as the sweep computes it.
     slope = 1.0 if act is None else float(act.rule(1.0, node.data, node.data)[0])
     upstream = grad * slope
-    parts = tuple(Part(label, "*", data, upstream) for label, data in products)
+    at_sum, at_products = (upstream, upstream) if received is None else received
+    parts = tuple(Part(label, "*", data, at_products) for label, data in products)
     if linear:
         return Expansion(n, parts, None, "", 1.0)
     activation = act.name if act is not None else "act"
-    return Expansion(n, parts, Part("b + Σ w·x", "+", total, upstream), activation, slope)
+    return Expansion(n, parts, Part(SUM_LABEL, "+", total, at_sum), activation, slope)
 
 
 def _short(node: Value, fallback: str) -> str:

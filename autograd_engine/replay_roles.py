@@ -1,0 +1,175 @@
+"""Roles of a tape's leaves: which are parameters, inputs and constants, and checks on them.
+
+``record`` fixes each leaf's role once; every run checks that no role changed (a
+constant's data, a leaf's ``kind``) and that a feed names only leaves it may write.
+``Tape.check`` compares a fresh graph with the recorded one node by node. Every refusal
+is a ``ReplayError`` naming the leaf or node.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from operator import attrgetter
+
+from autograd_engine.backprop import describe
+from autograd_engine.codegen import spec_of
+from autograd_engine.opspec import OpSpec
+from autograd_engine.value import Value, to_float
+
+Feed = Mapping[Value, float] | Sequence[float]
+
+_data = attrgetter("data")
+_kind = attrgetter("kind")
+
+
+class ReplayError(ValueError):
+    """A tape cannot replay this graph, or a leaf no longer plays the role it was recorded in.
+
+    >>> raise ReplayError("constant leaf 3 changed")
+    Traceback (most recent call last):
+    ...
+    autograd_engine.replay.ReplayError: constant leaf 3 changed
+    """
+
+
+# Users meet it as ``autograd_engine.replay.ReplayError`` (and in tracebacks by that name).
+ReplayError.__module__ = "autograd_engine.replay"
+
+
+def name(node: Value) -> str:
+    """How messages name a leaf or node: label, data and op."""
+    label = f" {node.label!r}" if node.label else ""
+    return f"Value{label} (data={node.data!r}, {describe(node)})"
+
+
+def check_params(
+    params: Iterable[Value] | None, index: dict[Value, int], leaves: list[Value]
+) -> list[Value]:
+    """The parameters of a tape, in graph order; ReplayError if ``params`` does not fit."""
+    marked = [leaf for leaf in leaves if leaf.kind == "parameter"]
+    if params is None:
+        return marked
+    given = list(params)
+    wanted = set(given)
+    for p in given:
+        if not isinstance(p, Value):
+            raise ReplayError(f"params: expected Values, got {type(p).__name__}")
+        if p in index and p._parents:
+            raise ReplayError(f"params: {name(p)} is an interior node, not a leaf")
+        if p in index and p.kind == "constant":
+            raise ReplayError(f"params: {name(p)} is a constant of the graph")
+    for leaf in marked:
+        if leaf not in wanted:
+            raise ReplayError(
+                f"{name(leaf)} is marked as a parameter but is not in params "
+                "(was the graph built from another model?)"
+            )
+    used = [p for p in given if p in index]
+    if given and not used:
+        raise ReplayError("params: none of the given parameters is a leaf of the graph")
+    return sorted(set(used), key=index.__getitem__)
+
+
+def check_inputs(
+    inputs: Iterable[Value] | None, index: dict[Value, int], feedable: set[Value]
+) -> list[Value]:
+    """The leaves ``run`` feeds by position; each must be a non-constant leaf."""
+    if inputs is None:
+        return []
+    listed = list(inputs)
+    for leaf in listed:
+        if not isinstance(leaf, Value):
+            raise ReplayError(f"inputs: expected Values, got {type(leaf).__name__}")
+        if leaf not in feedable:
+            where = "a constant of" if leaf in index and not leaf._parents else "not a leaf of"
+            raise ReplayError(f"inputs: {name(leaf)} is {where} the graph")
+    return listed
+
+
+def compare_nodes(
+    position: int, old: Value, new: Value, old_index: dict[Value, int], new_index: dict[Value, int]
+) -> None:
+    """ReplayError unless node ``new`` of a fresh graph plays the role ``old`` had."""
+    where = f"check: node {position}"
+    if old._op != new._op:
+        raise ReplayError(
+            f"{where} was {old._op or 'a leaf'!s} when recorded and is {new._op or 'a leaf'!s} "
+            "in the fresh graph (a Python branch on data?)"
+        )
+    old_parents = [old_index[p] for p in old.parents]
+    new_parents = [new_index[p] for p in new.parents]
+    if old_parents != new_parents:
+        raise ReplayError(f"{where} ({old._op}) reads other operands in the fresh graph")
+    if old._parents:
+        if spec_of(old) != spec_of(new):
+            raise ReplayError(f"{where} ({old._op}) has other parameters in the fresh graph")
+        return
+    if old.kind != new.kind:
+        raise ReplayError(f"{where}: leaf kind {old.kind!r} became {new.kind!r}")
+    if old.kind == "parameter" and old is not new:
+        raise ReplayError(f"{where}: the fresh graph uses another parameter: {name(new)}")
+    if old.kind == "constant" and not same(old.data, new.data):
+        raise ReplayError(
+            f"{where}: constant {old.data!r} became {new.data!r}; make it a leaf Value"
+        )
+
+
+def recordable(node: Value) -> tuple[OpSpec, tuple[float, ...]]:
+    """The node's table entry and parameters; ReplayError for a rule from elsewhere."""
+    found = spec_of(node)
+    if found is None:
+        raise ReplayError(
+            f"cannot record {name(node)}: its derivative rule is not from the op table"
+        )
+    return found
+
+
+def same(a: float, b: float) -> bool:
+    """Equal as a tape compares numbers: NaN equals NaN."""
+    return a == b or (a != a and b != b)  # NaN equals NaN here
+
+
+def check_roles(
+    leaves: list[Value], kinds: list[str | None], constants: list[Value], data: list[float]
+) -> None:
+    """Refuse leaves whose role changed since recording: a new kind, a changed constant."""
+    if list(map(_kind, leaves)) != kinds:
+        for leaf, kind in zip(leaves, kinds, strict=True):
+            if leaf.kind != kind:
+                raise ReplayError(
+                    f"{name(leaf)} was recorded with kind {kind!r} and now has kind "
+                    f"{leaf.kind!r}; record the graph again"
+                )
+    if list(map(_data, constants)) != data:
+        for leaf, value in zip(constants, data, strict=True):
+            if not same(leaf.data, value):
+                raise ReplayError(
+                    f"{name(leaf)} was recorded as the constant {value!r} and now holds "
+                    f"{leaf.data!r}; constants are baked into the tape: make it a leaf "
+                    "Value (an input) to feed new numbers"
+                )
+
+
+def apply_feed(
+    feed: Feed, inputs: list[Value], feedable: set[Value], index: dict[Value, int]
+) -> None:
+    """Write ``feed`` into its leaves, after checking all of it: a failed feed changes none."""
+    if isinstance(feed, Mapping):
+        items = list(feed.items())
+    else:
+        values = list(feed)
+        if len(values) != len(inputs):
+            raise ReplayError(f"run: {len(values)} values for the {len(inputs)} recorded inputs")
+        items = list(zip(inputs, values, strict=True))
+    numbers = []
+    for leaf, value in items:
+        if not isinstance(leaf, Value):
+            raise ReplayError(f"feed: keys must be Values, got {type(leaf).__name__}")
+        if leaf not in feedable:
+            role = "a constant" if leaf in index else "not a leaf"
+            if leaf in index and leaf._parents:
+                role = "an interior node"
+            raise ReplayError(f"feed: {name(leaf)} is {role} of this tape; it cannot be fed")
+        numbers.append(to_float(value))
+    for (leaf, _), number in zip(items, numbers, strict=True):
+        leaf.data = number
