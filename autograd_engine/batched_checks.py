@@ -64,6 +64,19 @@ def _grad_block(gu: Array, x: Array) -> Array:
     return block
 
 
+def _in_order(weights: Array, biases: Array, x: Array) -> Array:
+    """``b + w1*x1 + w2*x2 + ...`` added left to right for every row and sample, as the
+    scalar engine adds a neuron (``numpy.add.accumulate`` is sequential): the same bits."""
+    terms = np.concatenate(
+        [
+            np.broadcast_to(biases[:, :, None], (len(biases), 1, x.shape[1])),
+            weights[:, :, None] * x[None, :, :],
+        ],
+        axis=1,
+    )
+    return np.add.accumulate(terms, axis=1)[:, -1, :]
+
+
 def _scatter(gradients: Array, slots: Array, block: Array) -> None:
     np.add.at(gradients, slots, block)
 
@@ -107,11 +120,11 @@ def runtime_names(plan: Plan) -> dict[str, Callable[..., Any]]:
         for j in np.flatnonzero(~np.isfinite(_column(term, n))):
             rule_at(i, floats([g, out], n, int(j)), floats(inputs, n, int(j)), int(j))
 
-    def layer_error(k: int, m: Array, x: Array, t: Array) -> None:
+    def layer_error(k: int, m: Array, x: Array, weights: Array, biases: Array) -> None:
         layer = plan.layers[k]
         bad_samples, bad_rows = np.nonzero(~np.isfinite(m.T))  # sample by sample
         for j, r in zip(bad_samples.tolist(), bad_rows.tolist(), strict=True):
-            values = [*t[r, :-1].tolist(), float(t[r, -1]), *x[:, j].tolist()]
+            values = [*weights[r].tolist(), float(biases[r, 0]), *x[:, j].tolist()]
             try:
                 layer.spec.evaluate(values)
             except (ArithmeticError, ValueError) as exc:
@@ -140,6 +153,8 @@ def runtime_names(plan: Plan) -> dict[str, Callable[..., Any]]:
         "_fin": _fin,
         "_grad_block": _grad_block,
         "_scatter": _scatter,
+        "_in_order": _in_order,
+        "_contiguous": np.ascontiguousarray,
         "_loop": loop,
         "_loop_rule": loop_rule,
         "_loop_layer": loop_layer,

@@ -37,11 +37,14 @@ class Layer:
     source: str = ""  # the expression of X (n_in, batch), set when writing
 
     @property
-    def contiguous(self) -> tuple[int, int] | None:
-        """``(start, stop)`` when the rows' parameters fill one range of ``P`` in order."""
-        flat = [s for row in self.slots for s in row]
-        if flat == list(range(flat[0], flat[0] + len(flat))):
-            return flat[0], flat[0] + len(flat)
+    def contiguous(self) -> tuple[int, int, int] | None:
+        """``(start, middle, stop)`` when ``P[start:middle]`` holds the weights row after
+        row and ``P[middle:stop]`` the biases: both read without a copy."""
+        weights = [s for row in self.slots for s in row[:-1]]
+        biases = [row[-1] for row in self.slots]
+        start, middle = self.slots[0][0], self.slots[0][0] + len(weights)
+        if weights + biases == list(range(start, middle + len(biases))):
+            return start, middle, middle + len(biases)
         return None
 
 
@@ -59,20 +62,25 @@ def matrix_source(plan: Plan, layer: Layer) -> str | None:
     return None
 
 
-def forward_layer(w: Writer, layer: Layer, alone: set[Value]) -> None:
+def forward_layer(w: Writer, layer: Layer, alone: set[Value], exact: bool) -> None:
     k = layer.number
     rows, width = len(layer.members), len(layer.inputs) + 1
     span = layer.contiguous
-    if span is None:
+    if span is None:  # rows shared with another layer: gathered (BLAS wants W contiguous)
         w.lines.append(f"T{k} = P[{ref(np.array(layer.slots))}]")
+        w.lines.append(f"W{k} = _contiguous(T{k}[:, :-1])")
+        w.lines.append(f"B{k} = T{k}[:, -1:]")
     else:
-        w.lines.append(f"T{k} = P[{span[0]}:{span[1]}].reshape({rows}, {width})")
+        w.lines.append(f"W{k} = P[{span[0]}:{span[1]}].reshape({rows}, {width - 1})")
+        w.lines.append(f"B{k} = P[{span[1]}:{span[2]}].reshape({rows}, 1)")
     layer.source = matrix_source(w.plan, layer) or (
         f"_rows(({', '.join(w.v(x) for x in layer.inputs)},), n)"
     )
     w.lines.append(f"X{k} = {layer.source}")
-    w.lines.append(f"W{k} = T{k}[:, :-1]")
-    w.lines.append(f"U{k} = W{k} @ X{k} + T{k}[:, -1:]")
+    if exact:  # the scalar engine's order, b + w1*x1 + w2*x2 + ...: the same bits
+        w.lines.append(f"U{k} = _in_order(W{k}, B{k}, X{k})")
+    else:
+        w.lines.append(f"U{k} = W{k} @ X{k} + B{k}")
     act = layer.spec.activation
     applied = apply(act.forward, [f"U{k}"], ()) if act is not None else (f"U{k}", False)
     if applied is None:
@@ -80,7 +88,7 @@ def forward_layer(w: Writer, layer: Layer, alone: set[Value]) -> None:
     else:
         w.lines.append(f"M{k} = {applied[0]}")
         if applied[1]:
-            w.lines.append(f"if not _fin(M{k}): _layer_error({k}, M{k}, X{k}, T{k})")
+            w.lines.append(f"if not _fin(M{k}): _layer_error({k}, M{k}, X{k}, W{k}, B{k})")
     for r, member in enumerate(layer.members):
         if member in alone:
             w.lines.append(f"{w.v(member)} = M{k}[{r}]")
@@ -98,11 +106,11 @@ def backward_layer(w: Writer, layer: Layer) -> None:
     slope(w, layer.spec.activation, f"GM{k}", f"M{k}", f"GU{k}")
     if any(plan.needs[plan.shared[s]] for row in layer.slots for s in row):
         span = layer.contiguous
-        w.lines.append(f"D{k} = _grad_block(GU{k}, X{k})")
         if span is None:
-            w.lines.append(f"_scatter(G, {ref(np.array(layer.slots))}, D{k})")
+            w.lines.append(f"_scatter(G, {ref(np.array(layer.slots))}, _grad_block(GU{k}, X{k}))")
         else:
-            w.lines.append(f"G[{span[0]}:{span[1]}] += D{k}.ravel()")
+            w.lines.append(f"G[{span[0]}:{span[1]}] += (GU{k} @ X{k}.T).ravel()")
+            w.lines.append(f"G[{span[1]}:{span[2]}] += GU{k}.sum(axis=1)")
     if not any(plan.needs[x] for x in layer.inputs):
         return
     w.lines.append(f"DX{k} = W{k}.T @ GU{k}")

@@ -14,6 +14,12 @@ few ulps, not to the bit): a layer's ``W @ X`` (BLAS order, the bias added last 
 of first), its weight gradient summed over the batch inside ``GU @ X.T``, and every
 shared leaf's gradient summed over the batch at the end of the step (``numpy.sum``).
 Everything else does the scalar engine's operations in its order, element by element.
+Because of ``W @ X``, a pre-activation that cancels to exactly 0 in the scalar order may
+come out a few ulps away from 0 and take the other side of a relu kink downstream;
+``record_batch(..., exact=True)`` adds layers in the scalar order instead (the same bits
+forward). Gradients toward per-sample inputs and targets are not computed (no Value could
+hold them), so a backward error only they would meet (``sqrt`` of an input at 0) does not
+raise here as it would in a scalar build.
 """
 
 from __future__ import annotations
@@ -82,12 +88,19 @@ def make_plan(order: list[Value], specs: dict[Value, Spec], columns: dict[Value,
         return slot[leaf]
 
     for layer in layers:
+        # All weights first, row after row, then the biases: W is a contiguous matrix.
+        n_in = len(layer.inputs)
+        for member in layer.members:
+            for weight in member.parents[:n_in]:
+                place(weight)
         layer.slots = [
-            [place(p) for p in m.parents[: len(layer.inputs) + 1]] for m in layer.members
+            [*(slot[w] for w in m.parents[:n_in]), place(m.parents[n_in])] for m in layer.members
         ]
-    for node in order:
-        if not node._parents and node not in columns:
-            place(node)
+    # Constants last: the live leaves are then P[:m], read and written as one slice.
+    for constants in (False, True):
+        for node in order:
+            if not node._parents and node not in columns and (node.kind == "constant") == constants:
+                place(node)
     needs: dict[Value, bool] = {}
     for node in order:
         if node._parents:
@@ -97,7 +110,7 @@ def make_plan(order: list[Value], specs: dict[Value, Spec], columns: dict[Value,
     return Plan(order, index, specs, columns, shared, slot, needs, layers, layer_of)
 
 
-def write_program(plan: Plan, output: Value, watch: list[Value]) -> Program:
+def write_program(plan: Plan, output: Value, watch: list[Value], exact: bool = False) -> Program:
     """The batch's forward and backward as one function; see the module docstring."""
     w = Writer(plan)
     alone = _needed_alone(plan, output, watch)
@@ -111,7 +124,7 @@ def write_program(plan: Plan, output: Value, watch: list[Value]) -> Program:
         if layer is None:
             _forward_node(w, node)
         elif node is layer.members[0]:
-            forward_layer(w, layer, alone)
+            forward_layer(w, layer, alone, exact)
     watched = "".join(f"_col({w.v(node)}, n), " for node in watch)
     w.lines.append(f"out = _col({w.v(output)}, n)")
     w.lines.append("if not backward:")

@@ -1,10 +1,11 @@
-"""The scalar side of batched replay: leaves' roles, and fresh scalar builds of samples.
+"""The scalar side of batched replay: leaves' roles, batches' shapes, fresh scalar builds.
 
 ``columns_of`` checks the roles given to ``record_batch`` and says which leaf reads which
-column of ``X`` and ``Y``; ``specs_of`` finds each node's op-table entry and refuses what a
-batch cannot run. ``rebuild`` builds one sample's graph again as ordinary Values, op by op
-through the table (the scalar engine itself), which ``BatchedTape.check`` compares with
-the batched program and ``detect_anomaly()`` runs instead of it.
+column of ``X`` and ``Y``, ``feed`` checks a batch's shape against them; ``specs_of``
+finds each node's op-table entry and refuses what a batch cannot run. ``rebuild`` builds
+one sample's graph again as ordinary Values, op by op through the table (the scalar
+engine itself), which ``BatchedTape.check`` compares with the batched program and
+``detect_anomaly()`` runs instead of it.
 """
 
 from __future__ import annotations
@@ -74,6 +75,42 @@ def columns_of(
                     "(was the graph built from another model?)"
                 )
     return columns
+
+
+def feed(np: Any, X: Any, Y: Any, n_inputs: int, n_targets: int) -> tuple[Any, Any, int]:
+    """``X`` and ``Y`` as one row per column (``(n_inputs, batch)``), and the batch size."""
+    given = [
+        (name, _matrix(np, values, width, name))
+        for name, values, width in (("X", X, n_inputs), ("Y", Y, n_targets))
+        if width or values is not None
+    ]
+    sizes = {name: array.shape[0] for name, array in given}
+    if len(set(sizes.values())) > 1:
+        raise _error(f"X has {sizes['X']} rows and Y {sizes['Y']}; one row per sample")
+    n = next(iter(sizes.values()), 0)
+    if n == 0:
+        raise _error("an empty batch (or no inputs and no targets): nothing to run")
+    arrays = dict(given)
+    xs, ys = (
+        np.ascontiguousarray(arrays[name].T) if name in arrays else np.zeros((0, n))
+        for name in ("X", "Y")
+    )
+    return xs, ys, n
+
+
+def _matrix(np: Any, values: Any, width: int, name: str) -> Any:
+    """``values`` as a float array ``(batch, width)``; a flat array for one column."""
+    if values is None:
+        raise _error(f"{name} is missing: the tape was recorded with {width} columns")
+    array = np.asarray(values, dtype=float)
+    if array.ndim == 1 and width == 1:
+        array = array.reshape(-1, 1)
+    if array.ndim != 2 or array.shape[1] != width:
+        raise _error(
+            f"{name} has shape {array.shape}; expected (batch, {width}), one column per "
+            f"recorded {'input' if name == 'X' else 'target'}"
+        )
+    return array
 
 
 def specs_of(order: list[Value]) -> dict[Value, Spec]:

@@ -155,7 +155,7 @@ def _fast(activation: str | None) -> _Fused:
 # Parameter tuples already checked to hold Values only (tuples are immutable): a model's
 # neurons pass the same tuples every step, so each is checked once, not once per sample.
 # Only tuples of leaves are kept, so that no graph outlives its last name here.
-_CHECKED: dict[int, Group] = {}
+_CHECKED: dict[int, tuple[Any, ...]] = {}
 _CHECKED_LIMIT = 4096
 
 
@@ -169,6 +169,14 @@ def _check_params(params: Group) -> None:
         if len(_CHECKED) >= _CHECKED_LIMIT:
             _CHECKED.clear()
         _CHECKED[id(params)] = params
+
+
+def _remember_rows(rows: tuple[Group, ...]) -> None:
+    """Keep a tuple of rows as checked when each of its rows is (tuples of leaves only)."""
+    if all(_CHECKED.get(id(row)) is row for row in rows):
+        if len(_CHECKED) >= _CHECKED_LIMIT:
+            _CHECKED.clear()
+        _CHECKED[id(rows)] = rows
 
 
 def affine(
@@ -254,16 +262,19 @@ def affine_layer(
     [('affine_relu', 0.0), ('affine_relu', 4.0)]
     """
     shared = inputs if type(inputs) is tuple else tuple(inputs)
-    heads = rows if type(rows) is list else list(rows)
+    heads = rows if type(rows) is list or type(rows) is tuple else list(rows)
     fused = _fast(activation)
     try:
         xs = list(map(value_data, shared))
         size = len(xs) + 1
+        # A tuple of rows checked before (nn's layers pass the same one each call) is
+        # looked up once, not once per row.
+        checked = _CHECKED.get(id(heads)) is heads
         totals = []
         for row in heads:
             if type(row) is not tuple or len(row) != size:
                 raise TypeError  # not the common case: let affine convert or explain
-            if _CHECKED.get(id(row)) is not row:  # inline: once per neuron per call
+            if not checked and _CHECKED.get(id(row)) is not row:
                 _check_params(row)
             total = row[-1]._data
             for w, x in zip(row, xs):  # noqa: B905
@@ -275,4 +286,6 @@ def affine_layer(
         outputs = fused.layer(totals)
     except (TypeError, ArithmeticError, ValueError):
         return [cast(Value, affine(row, shared, activation)) for row in heads]
+    if not checked and type(heads) is tuple:
+        _remember_rows(heads)
     return list(make_nodes(outputs, heads, fused.rule, fused.op, shared))

@@ -421,7 +421,7 @@ def make_node(
 
 def make_nodes(
     outputs: list[float],
-    heads: list[tuple[Value, ...]],
+    heads: Sequence[tuple[Value, ...]],
     rule: Rule,
     op: str,
     tail: tuple[Value, ...],

@@ -89,8 +89,8 @@ def table(results: dict[str, Any]) -> str:
         ("W3", "floor", "W3 floor (plain floats, manual backprop)", "ms/sample", 2),
     ]
     for workload, engine, name, unit, digits in plain:
-        if workload not in results:
-            continue
+        if engine not in results.get(workload, {}):
+            continue  # not run (W2b runs micrograd's W2 step alone, for its ratio)
         mg = _cell(_get(results, workload, "micrograd"), digits)
         ours = _cell(_get(results, workload, engine), digits)
         rows.append(

@@ -32,7 +32,7 @@ from typing import Any
 from autograd_engine import AFFINE_ACTIVATIONS, Value, affine, affine_layer
 from nn.activations import ACTIVATIONS, Activation, resolve_activation
 from nn.init import Init, resolve_init
-from nn.module import Module
+from nn.module import Module, tree_version
 from nn.rng import Seed, make_rng
 from nn.saving import StateDictError, check_architecture_size, clip, read_saved, short
 
@@ -94,13 +94,15 @@ def is_batch(x: Any) -> bool:
     >>> is_batch([[1.0, 2.0], [3.0, 4.0]]), is_batch([1.0, 2.0])
     (True, False)
     """
-    ndim = getattr(x, "ndim", None)
-    if ndim is not None:
-        return bool(ndim == 2)
-    if (type(x) is not list and type(x) is not tuple) or not x:
-        return False
-    first = x[0]
-    return type(first) is list or type(first) is tuple or getattr(first, "ndim", None) == 1
+    kind = type(x)
+    if kind is list or kind is tuple:  # first: a layer's inputs are a list of Values
+        if not x:
+            return False
+        first = x[0]
+        if isinstance(first, Value):
+            return False
+        return type(first) is list or type(first) is tuple or getattr(first, "ndim", None) == 1
+    return getattr(x, "ndim", None) == 2
 
 
 class Neuron(Module):
@@ -175,7 +177,7 @@ class Neuron(Module):
         """The output on one example, or a list of outputs on a batch (rows of ``X``)."""
         if is_batch(x):
             return [self(row) for row in x]
-        return super().__call__(x)
+        return Module.__call__(self, x)
 
     def forward(self, x: Any) -> Value:
         """``act(w . x + b)``; ``x`` holds ``nin`` numbers or Values."""
@@ -185,21 +187,41 @@ class Neuron(Module):
         return f"{self._nin}, {self._activation_name}"
 
 
-def neurons_forward(neurons: Sequence[Neuron], xs: Sequence[Value]) -> list[Value]:
+Rows = tuple[tuple[Value, ...], ...]
+Plan = tuple[str | None, Rows | None]
+
+
+def layer_plan(neurons: Sequence[Neuron]) -> Plan:
+    """The activation all ``neurons`` fuse and their parameter rows, or ``(..., None)``.
+
+    >>> plan = layer_plan([Neuron(2, seed=0), Neuron(2, seed=1)])
+    >>> plan[0], len(plan[1])
+    ('relu', 2)
+    """
+    fused = neurons[0]._fused
+    rows = tuple([n._params for n in neurons if n._fused == fused])
+    if fused is not None and len(rows) == len(neurons):
+        return fused, rows
+    return fused, None
+
+
+def neurons_forward(
+    neurons: Sequence[Neuron], xs: Sequence[Value], plan: Plan | None = None
+) -> list[Value]:
     """Each neuron's ``act(w . x + b)`` on the same inputs: what a neuron computes, once.
 
     ``Neuron.forward`` is this for one neuron and ``Layer`` for its neurons. When all of
     them fuse the same activation, one ``affine_layer`` call builds every node on one
     input tuple, which backward then reads once for the whole layer (an optimisation of
-    the plain form below, which gives the same nodes).
+    the plain form below, which gives the same nodes). ``plan`` is ``layer_plan(neurons)``
+    when the caller keeps it.
 
     >>> n = Neuron(2, activation="tanh", seed=0)
     >>> neurons_forward([n, n], [Value(1.0), Value(-1.0)])[1].data == n([1.0, -1.0]).data
     True
     """
-    fused = neurons[0]._fused
-    rows = [n._params for n in neurons if n._fused == fused]
-    if fused is not None and len(rows) == len(neurons):
+    fused, rows = plan or layer_plan(neurons)
+    if rows is not None:
         return affine_layer(rows, xs, fused)
     shared = tuple(xs)
     return [  # mixed or unfused activations: act(affine) per neuron
@@ -247,15 +269,24 @@ class Layer(Module):
         ]
         self._nin, self._nout = nin, nout
 
+    _plan: tuple[int, list[Neuron], Plan] | None = None
+
     def forward(self, x: Any) -> list[Value]:
         """Every neuron's output, always as a list."""
-        return neurons_forward(self.neurons, as_values(x))
+        xs = as_values(x)
+        neurons, plan = self.neurons, self._plan
+        # The plan (activation and parameter rows) kept while the tree and the neuron list
+        # are unchanged: the same tuple of rows each call, which affine_layer checks once.
+        if plan is None or plan[0] != tree_version() or plan[1] != neurons:
+            plan = (tree_version(), list(neurons), layer_plan(neurons))
+            object.__setattr__(self, "_plan", plan)
+        return neurons_forward(neurons, xs, plan[2])
 
     def __call__(self, x: Any) -> Any:
         """The outputs on one example (one Value for one neuron), or a list on a batch."""
         if is_batch(x):
             return [self(row) for row in x]
-        outputs: list[Value] = super().__call__(x)
+        outputs: list[Value] = Module.__call__(self, x)
         return outputs[0] if len(outputs) == 1 else outputs
 
     @property
@@ -352,7 +383,7 @@ class MLP(Module):
         """
         if is_batch(x):
             return [self(row) for row in x]
-        return super().__call__(x)
+        return Module.__call__(self, x)
 
     def forward(self, x: Any) -> Value | list[Value]:
         """Run every layer; a single Value out when the last layer has one neuron."""

@@ -20,6 +20,7 @@ import json
 import math
 import os
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,7 @@ class Module:
     # Class-level defaults: a subclass need not call ``super().__init__()``.
     _path: str = ""
     _scope_name: str | None = None
+    _scope: AbstractContextManager[None] | None = None  # scope(_scope_name), entered per call
     _flat: tuple[int, tuple[Value, ...]] | None = None  # (tree version, parameters)
     training: bool = True
 
@@ -100,6 +102,8 @@ class Module:
     def _place(self, scope_name: str, path: str) -> None:
         """Record this module's name in its parent and its full path; rename the subtree."""
         object.__setattr__(self, "_scope_name", scope_name)
+        # Switches hold no state, so one per module serves every call (and every thread).
+        object.__setattr__(self, "_scope", scope(scope_name))
         object.__setattr__(self, "_path", path)
         for name, value in self._public_attributes():
             self._adopt(name, value)
@@ -253,10 +257,10 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must implement forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        name = self._scope_name
-        if name is None:  # the root: its nodes belong to no sub-module
+        switch = self._scope
+        if switch is None:  # the root: its nodes belong to no sub-module
             return self.forward(*args, **kwargs)
-        with scope(name):
+        with switch:
             return self.forward(*args, **kwargs)
 
     # ---- printing ------------------------------------------------------------------
@@ -438,6 +442,15 @@ _tree_version = 0
 def _tree_changed() -> None:
     global _tree_version
     _tree_version += 1
+
+
+def tree_version() -> int:
+    """A counter that every assignment to a module attribute, anywhere, increases.
+
+    For ``nn``'s own caches of what a module's tree holds (``Layer`` keeps its parameter
+    rows): a cache made at an older version may be stale.
+    """
+    return _tree_version
 
 
 def _mark_parameter(value: Value, name: str) -> None:

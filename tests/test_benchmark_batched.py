@@ -10,12 +10,19 @@ pytest.importorskip("numpy", reason="the batched benchmarks need numpy (notebook
 pytest.importorskip("sklearn", reason="the batched benchmarks need scikit-learn (notebooks extra)")
 
 import benchmarks.batched_report
+import benchmarks.batched_scaling
 from benchmarks import batched, report
 from benchmarks.runner import ALL_ENGINES, BATCHED_WORKLOADS, Plan
 
 
 def test_doctests() -> None:
     assert doctest.testmod(benchmarks.batched_report).failed == 0
+    assert doctest.testmod(benchmarks.batched_scaling).failed == 0
+
+
+def test_the_growth_table_runs_at_a_tiny_size() -> None:
+    rows = benchmarks.batched_scaling.measure(widths=(4,), batches=(1, 3), budget=0.0)
+    assert [r["batch"] for r in rows] == [1, 3] and all(r["tape_us"] > 0 for r in rows)
 
 
 def test_the_plan_runs_every_batched_workload_beside_its_bars() -> None:

@@ -130,3 +130,14 @@ def test_fit_accepts_a_plain_callable_model():
     w = Value(0.0)
     fit(lambda x: w * x[0], mse, SGD([w], lr=0.1), ([[1.0]], [2.0]), epochs=3, progress=False)
     assert w.data > 0
+
+
+def test_a_layer_follows_its_neuron_list_changed_in_place():
+    # Layer keeps its parameter rows between calls; replacing a neuron in the list (no
+    # assignment to a module attribute) must still be seen by the next call.
+    layer = Layer(2, 2, activation="tanh", seed=1)
+    xs = [Value(0.5), Value(-1.0)]
+    first = [v.data for v in layer(xs)]
+    layer.neurons[1] = Neuron(2, "tanh", seed=7)
+    second = [v.data for v in layer(xs)]
+    assert second[0] == first[0] and second[1] == layer.neurons[1](xs).data != first[1]

@@ -63,6 +63,8 @@ def test_golden_square_with_edge_labels() -> None:
         \tv1op -> v1
         }}
         """)
+    labelled = 'arrowsize=0.6 color="#495057" decorate=true fontname'  # labels tied to edges
+    expected = expected.replace('arrowsize=0.6 color="#495057" fontname', labelled)
     assert draw_graph(square(), edge_labels=True).source == expected
 
 

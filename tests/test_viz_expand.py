@@ -84,3 +84,16 @@ def test_big_drawings_stay_collapsed_unless_forced() -> None:
     assert "affine_tanh" in draw_graph(o, expand_neurons=False).source
     with pytest.raises(TypeError, match="expand_neurons must be True or False"):
         draw_graph(o, expand_neurons="yes")
+
+
+def test_left_to_right_the_first_product_is_drawn_on_top() -> None:
+    pytest.importorskip("pygraphviz", reason="the draw extra is not installed")
+    o, _ = lecture_neuron()
+    svg = draw_graph(o, rankdir="LR").svg()
+    top = {  # SVG y of each node's outline: smaller is higher on the page
+        m.group(1): float(m.group(2))
+        for m in re.finditer(
+            r"<title>(v5p\d)</title>\s*<(?:polygon|path)[^>]*points=\"[-\d.]+,([-\d.]+)", svg
+        )
+    }
+    assert top["v5p0"] < top["v5p1"], top

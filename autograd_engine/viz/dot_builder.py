@@ -88,7 +88,12 @@ def build_dot(plan: Plan, options: DotOptions) -> DotDocument:
         options = writer.options = replace(options, rankdir=direction)
     if options.rankdir not in RANKDIRS:
         raise ValueError(f"draw_graph: rankdir must be one of {RANKDIRS}, got {options.rankdir!r}")
-    doc = DotDocument(_graph_attr(plan, options), _NODE_ATTR.copy(), _EDGE_ATTR.copy())
+    edge_attr = _EDGE_ATTR.copy()
+    if options.edge_labels:
+        # A label is drawn beside its edge, and near a shared op node several labels sit
+        # close together: a line from each label to its own edge says which is whose.
+        edge_attr["decorate"] = "true"
+    doc = DotDocument(_graph_attr(plan, options), _NODE_ATTR.copy(), edge_attr)
     doc.body = writer.body()
     return doc
 
@@ -279,9 +284,9 @@ class _Writer:
 
     def _chain_nodes(self, name: str, chain: Expansion) -> list[str]:
         """Records and op nodes of the products and the sum of an expanded neuron."""
+        # Declared in order: among the reversed records around them (see ``body``), this
+        # is what puts the first product on top left to right (checked on rendered SVG).
         parts = [(f"{name}p{i}", part) for i, part in enumerate(chain.products)]
-        if self.options.rankdir in ("LR", "RL"):
-            parts.reverse()  # as ``body`` does: the first product on top
         if chain.total is not None:
             parts.append((f"{name}s", chain.total))
         lines = []
