@@ -76,7 +76,8 @@ def test_values_made_in_a_scope_are_drawn_in_a_cluster_titled_by_its_path() -> N
     layers = make_mlp([2, 2, 1])
     out = forward(layers, [0.5, -1.0])
     source = draw_graph(out, max_nodes=None).source
-    titles = re.findall(r'label="(layers[^"]*)" style="dashed,rounded"', source)
+    # A box of Values is titled by a text node inside it (see viz/dot_clusters.py).
+    titles = re.findall(r'label="(layers[^"]*)" margin=0 shape=plaintext', source)
     # Left to right, Graphviz stacks a rank's nodes from the last declared: reverse order.
     assert titles == ["layers.1.neurons.0", "layers.0.neurons.1", "layers.0.neurons.0"]
     # A neuron's weights sit inside its box: between its cluster line and the closing brace.
@@ -92,8 +93,8 @@ def test_nested_scopes_nest_clusters() -> None:
         with scope("inner"):
             b = a.exp()
     source = draw_graph(b + 1, max_nodes=None).source
-    outer = source.index('label=model style="dashed,rounded"')
-    inner = source.index('label="model.inner" style="dashed,rounded"')
+    outer = source.index('label=model labeljust=c style="dashed,rounded"')
+    inner = source.index('label="model.inner" margin=0 shape=plaintext')
     assert outer < inner < source.index("\t\t}")
 
 

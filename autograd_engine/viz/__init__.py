@@ -9,13 +9,18 @@ one node's neighbourhood; ``rendering_backend`` says which Graphviz renders. The
 - ``overview``       what the budget leaves out, as one summary box per module
 - ``clusters``       which box each Value is drawn in
 - ``dot_builder``    DOT text for a plan, with deterministic node names
+- ``dot_caption``    the drawing's graph attributes and the caption saying what was cut
+- ``dot_clusters``   the boxes' order, look and titles (a title node edges go around)
+- ``dot_chain``      DOT for an expanded neuron's products and sum
 - ``checks``         argument checks with errors naming the argument
 - ``shape``          which way a drawing flows so it fits a notebook column
 - ``backends``       system ``dot`` or the Graphviz bundled in ``pygraphviz``, both in a
                      process that Ctrl-C and a time limit can stop (``_render_worker``)
-- ``display``        ``draw_graph`` and the ``Graph`` object (SVG + PNG display bundle)
+- ``display``        ``draw_graph``, ``draw_dot`` and ``focus``
+- ``picture``        the ``Graph`` they return: DOT, SVG, PNG, files, Jupyter bundle
 - ``expand``         a fused neuron drawn as its products, sum and activation
-- ``player``         ``play(root)``: step, play and scrub forward and backward (HTML)
+- ``player``         ``play(root)``: step, play and scrub forward and backward (HTML);
+                     its steps in ``player_steps``, its page in ``player_page``
 
 Importing this package needs only the standard library; Graphviz is loaded on first render.
 
@@ -33,7 +38,8 @@ from autograd_engine.viz.backends import (
     RenderTimeoutError,
     rendering_backend,
 )
-from autograd_engine.viz.display import DEFAULT_MAX_NODES, Graph, draw_dot, draw_graph, focus
+from autograd_engine.viz.display import DEFAULT_MAX_NODES, draw_dot, draw_graph, focus
+from autograd_engine.viz.picture import Graph
 from autograd_engine.viz.player import Player, play
 
 __all__ = [

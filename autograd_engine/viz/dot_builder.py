@@ -14,11 +14,12 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 
 from autograd_engine.value import Value, local_derivatives
-from autograd_engine.viz import labels, shape
+from autograd_engine.viz import dot_chain, dot_clusters, labels, shape
 from autograd_engine.viz.clusters import Summary
+from autograd_engine.viz.dot_caption import graph_attributes
 from autograd_engine.viz.expand import EXPAND_LIMIT, Expansion, expand
 from autograd_engine.viz.labels import attributes
-from autograd_engine.viz.layout_budget import MAX_NODES, Plan, Unit
+from autograd_engine.viz.layout_budget import Plan, Unit
 
 RANKDIRS = ("LR", "RL", "TB", "BT")
 
@@ -93,57 +94,13 @@ def build_dot(plan: Plan, options: DotOptions) -> DotDocument:
         # A label is drawn beside its edge, and near a shared op node several labels sit
         # close together: a line from each label to its own edge says which is whose.
         edge_attr["decorate"] = "true"
-    doc = DotDocument(_graph_attr(plan, options), _NODE_ATTR.copy(), edge_attr)
+    doc = DotDocument(graph_attributes(plan, options), _NODE_ATTR.copy(), edge_attr)
     doc.body = writer.body()
     return doc
 
 
 _NODE_ATTR = {"fontname": labels.FONT, "fontsize": "10", "height": "0.3", "style": "filled"}
 _EDGE_ATTR = {"arrowsize": "0.6", "color": "#495057", "fontname": labels.FONT, "fontsize": "9"}
-
-
-def _graph_attr(plan: Plan, options: DotOptions) -> dict[str, str]:
-    attrs = {
-        "fontname": labels.FONT,
-        "fontsize": "11",
-        "nodesep": "0.2",
-        "rankdir": str(options.rankdir),  # chosen by now (see build_dot)
-        "ranksep": "0.3",
-    }
-    if options.size is not None:
-        attrs["size"] = options.size
-    if plan.cluster_parent or plan.summaries:
-        # Ranks for the whole graph at once, not box by box: faster, and an edge between a
-        # record in a box and a summary on the same rank is not lost ("flat edge ... lost").
-        attrs["newrank"] = "true"
-    notes = [labels.escape_text(options.title)] if options.title else []
-    if plan.considered < plan.total:
-        notes.append(f"{plan.considered} of {plan.total} values near the focus node")
-    if plan.summaries:
-        notes.append(
-            f"{plan.drawn_values} of {plan.considered} values drawn one by one, nearest the "
-            "output; the rest in the rounded boxes, one per module"
-            + (
-                f" (drawings stop at {MAX_NODES} nodes, which Graphviz lays out in seconds; "
-                "draw a part with focus=)"
-                if plan.capped
-                else " (raise max_nodes for more, or draw a part with focus=)"
-            )
-        )
-    if plan.omitted and plan.capped:
-        notes.append(
-            f"{plan.omitted} of {plan.considered} values not drawn (farthest from the "
-            f"output): drawings stop at {MAX_NODES} nodes, which Graphviz lays out in "
-            "seconds; draw a part with focus="
-        )
-    elif plan.omitted:
-        notes.append(
-            f"{plan.omitted} of {plan.considered} values not drawn (farthest from the "
-            "output); draw a part with focus= or raise max_nodes"
-        )
-    if notes:
-        attrs.update(label=r"\l".join(notes) + r"\l", labelloc="t", labeljust="l")
-    return attrs
 
 
 class _Writer:
@@ -192,7 +149,7 @@ class _Writer:
         for unit in self.plan.units:
             members.setdefault(self.plan.cluster_of[unit], []).append(unit)
         children: dict[str | None, list[str]] = {}
-        keys = self._cluster_keys(members)
+        keys = dot_clusters.cluster_keys(self.plan, members)
         for path in sorted(self.plan.cluster_parent, key=keys.__getitem__):
             children.setdefault(self.plan.cluster_parent[path], []).append(path)
         # Graphviz lays a left-to-right graph out top to bottom and turns it, which puts
@@ -215,8 +172,18 @@ class _Writer:
             indent = "\t" * level
             lines.append(f"{indent}subgraph cluster_{number} {{\n")
             number += 1
-            lines.append(f"{indent}\t{attributes(_cluster_attr(path))}\n")
+            own = members.get(path, [])
+            titled = bool(own) and path not in children  # see dot_clusters
+            lines.append(
+                f"{indent}\t{dot_clusters.cluster_attributes(path, titled_by_node=titled)}\n"
+            )
             lines.extend(indent + "\t" + line for line in self._node_lines(members, path, flip))
+            if titled:
+                anchor = self.name(own[-1])  # the box's last Value: a neuron's output
+                lines.extend(
+                    indent + "\t" + line
+                    for line in dot_clusters.title_lines(number - 1, path, anchor)
+                )
             stack.append(f"{indent}}}\n")
             stack.extend((p, level + 1) for p in reversed(children.get(path, [])))
         lines.extend("\t" + line for line in self._node_lines(members, None, flip))
@@ -259,11 +226,13 @@ class _Writer:
         lines = [f"{name} [{attributes(attrs)}]\n"]
         chain = self.expanded.get(unit)
         if chain is not None:
-            lines.extend(self._chain_nodes(name, chain))
+            show = self.options.show_grad
+            lines.extend(
+                dot_chain.chain_nodes(name, chain, show_grad=show, horizontal=self.horizontal)
+            )
         if unit.op:
             op = labels.escape_text(unit.op if chain is None else chain.activation or "+")
-            op_attrs = {"fillcolor": labels.OP_COLOUR, "label": op, "shape": "ellipse"}
-            op_attrs.update(fontsize="9", height="0.25", margin="0.03,0.01", width="0.3")
+            op_attrs = dot_chain.op_attributes(op)
             if hidden:  # some inputs are left out of the picture: say how many
                 # "+1 not drawn" under a "+" read as "++1": spell the count out instead.
                 more = f"{hidden} input{'s' if hidden > 1 else ''} not drawn"
@@ -282,96 +251,40 @@ class _Writer:
             return label[len(path) + 1 :]
         return label
 
-    def _chain_nodes(self, name: str, chain: Expansion) -> list[str]:
-        """Records and op nodes of the products and the sum of an expanded neuron."""
-        # Declared in order: among the reversed records around them (see ``body``), this
-        # is what puts the first product on top left to right (checked on rendered SVG).
-        parts = [(f"{name}p{i}", part) for i, part in enumerate(chain.products)]
-        if chain.total is not None:
-            parts.append((f"{name}s", chain.total))
-        lines = []
-        for part_name, part in parts:
-            fake = Value(part.data, label=part.label)
-            record = labels.value_record(
-                fake, part.grad, show_grad=self.options.show_grad, horizontal=self.horizontal
-            )
-            attrs = {"fillcolor": labels.ROLE_COLOURS["interior"], "label": record}
-            attrs.update(shape="record", style="filled,dashed")
-            lines.append(f"{part_name} [{attributes(attrs)}]\n")
-            op_attrs = {"fillcolor": labels.OP_COLOUR, "label": part.op, "shape": "ellipse"}
-            op_attrs.update(fontsize="9", height="0.25", margin="0.03,0.01", width="0.3")
-            lines.append(f"{part_name}op [{attributes(op_attrs)}]\n")
-        return lines
-
-    def _chain_head(self, target: Value, chain: Expansion, operand: int | None) -> str:
-        """Where an input edge of an expanded neuron ends: a product's op, or the sum's."""
-        name = self.name(target)
-        into_sum = f"{name}sop" if chain.total is not None else f"{name}op"
-        if operand is None or operand == chain.n:
-            return into_sum
-        return f"{name}p{operand if operand < chain.n else operand - chain.n - 1}op"
-
-    def _chain_edges(self, target: Value, chain: Expansion) -> list[str]:
-        """Edges inside an expanded neuron, labelled like any edge when asked."""
-        name = self.name(target)
-        labelled = self._labelled(target)
-        show = self.options.show_grad
-        upstream = self._sum_grad(target, chain)
-        into_sum = f"{name}sop" if chain.total is not None else f"{name}op"
-        lines = []
-        for i in range(chain.n):
-            lines.append(f"\t{name}p{i}op -> {name}p{i}\n")
-            attrs = {"label": labels.edge_text(1.0, upstream, show_grad=show)} if labelled else {}
-            suffix = f" [{attributes(attrs)}]" if attrs else ""
-            lines.append(f"\t{name}p{i} -> {into_sum}{suffix}\n")
-        if chain.total is not None:
-            lines.append(f"\t{name}sop -> {name}s\n")
-            text = labels.edge_text(chain.slope, self.grad(target), show_grad=show)
-            suffix = f" [{attributes({'label': text})}]" if labelled else ""
-            lines.append(f"\t{name}s -> {name}op{suffix}\n")
-        return lines
-
-    def _sum_grad(self, target: Value, chain: Expansion) -> float:
-        """The gradient an expanded neuron's sum holds (a linear neuron is its sum)."""
-        return chain.total.grad if chain.total is not None else self.grad(target)
-
-    def _chain_local(self, target: Value, chain: Expansion, operand: int | None) -> float:
-        """The local derivative on an input edge of an expanded neuron."""
-        parents = target.parents
-        if operand is None or operand == chain.n:
-            return 1.0
-        if operand < chain.n:
-            return parents[chain.n + 1 + operand].data  # d(w·x)/dw = x
-        return parents[operand - chain.n - 1].data  # d(w·x)/dx = w
-
     def edges(self) -> list[str]:
         lines = []
+        show = self.options.show_grad
         for source, target, operand in self.plan.edges:
             head = self.name(target) + ("op" if isinstance(target, Value) else "")
             chain = self.expanded.get(target) if isinstance(target, Value) else None
             attrs = {}
             if chain is not None and isinstance(target, Value):
-                head = self._chain_head(target, chain, operand)
+                head = dot_chain.chain_head(self.name(target), chain, operand)
                 if self._labelled(target):
-                    into_sum = operand is None or operand == chain.n
-                    upstream = self._sum_grad(target, chain) if into_sum else chain.products[0].grad
-                    local = self._chain_local(target, chain, operand)
-                    attrs["label"] = labels.edge_text(
-                        local, upstream, show_grad=self.options.show_grad
-                    )
+                    grad = self.grad(target)
+                    text = dot_chain.input_edge_label(target, chain, grad, operand, show_grad=show)
+                    attrs["label"] = text
             elif operand is not None and isinstance(target, Value) and self._labelled(target):
                 derivatives = self.local(target)
                 value = None if derivatives is None else derivatives[operand]
-                attrs["label"] = labels.edge_text(
-                    value, self.grad(target), show_grad=self.options.show_grad
-                )
+                attrs["label"] = labels.edge_text(value, self.grad(target), show_grad=show)
             suffix = f" [{attributes(attrs)}]" if attrs else ""
             lines.append(f"\t{self.name(source)} -> {head}{suffix}\n")
         for unit in self.plan.units:
             if isinstance(unit, Value) and unit.op:
+                name = self.name(unit)
                 if unit in self.expanded:
-                    lines.extend(self._chain_edges(unit, self.expanded[unit]))
-                lines.append(f"\t{self.name(unit)}op -> {self.name(unit)}\n")
+                    labelled = self._labelled(unit)
+                    lines.extend(
+                        dot_chain.chain_edges(
+                            name,
+                            self.expanded[unit],
+                            self.grad(unit),
+                            labelled=labelled,
+                            show_grad=show,
+                        )
+                    )
+                lines.append(f"\t{name}op -> {name}\n")
         return lines
 
     def _labelled(self, target: Unit) -> bool:
@@ -379,24 +292,6 @@ class _Writer:
         if isinstance(wanted, bool):
             return wanted
         return target in wanted
-
-    def _cluster_keys(self, members: dict[str | None, list[Unit]]) -> dict[str, tuple[int, str]]:
-        """Sort key per cluster: the position of the first unit drawn in it or below it."""
-        first: dict[str, int] = {}
-        starts = []
-        for path, units in members.items():
-            unit = units[0]
-            starts.append(
-                (unit.position if isinstance(unit, Summary) else self.plan.index[unit], path)
-            )
-        # Earliest first: once a cluster has a position, so do all that enclose it, and the
-        # walk up stops there (linear however deep the clusters nest).
-        for position, path in sorted(starts, key=lambda s: s[0]):
-            up = path
-            while up is not None and up not in first:
-                first[up] = position
-                up = self.plan.cluster_parent[up]
-        return {path: (first.get(path, 0), path) for path in self.plan.cluster_parent}
 
     def local(self, node: Value) -> tuple[float, ...] | None:
         """Local derivatives of ``node``'s inputs, or None where they are undefined."""
@@ -406,12 +301,3 @@ class _Writer:
             except (ArithmeticError, ValueError):
                 self._local[node] = None  # e.g. sqrt at 0: the picture says "undefined"
         return self._local[node]
-
-
-def _cluster_attr(path: str) -> dict[str, str]:
-    return {
-        "color": labels.CLUSTER_COLOUR,
-        "fontcolor": labels.CLUSTER_COLOUR,
-        "label": labels.escape_text(path),
-        "style": "dashed,rounded",
-    }
