@@ -42,6 +42,10 @@ from nn import (
     xor,
 )
 
+# The SVGs are the README's pictures: at most 9 inches (864 px) wide, so that they show
+# unscaled in an 880-pixel README column (Graphviz scales a wider drawing down to it).
+README_WIDTH = 9.0
+
 Points = list[list[float]]
 
 # Each generator takes (points, seed); the noise levels keep the classes separable.
@@ -143,7 +147,7 @@ def show_expression(out: Path) -> Path:
     print(f"README expression: g = {g.data:.4f}")
     for name, leaf in inputs.items():
         print(f"  dg/d{name} = {leaf.grad:.4f}")
-    return draw_graph(g).save(out / "expression.svg")
+    return draw_graph(g, size=README_WIDTH).save(out / "expression.svg")
 
 
 def train(args: argparse.Namespace, X: Points, y: list[int]) -> tuple[MLP, History]:
@@ -189,7 +193,8 @@ def draw_neuron(model: MLP, point: list[float], out: Path) -> Path:
     output.backward()
     # Drawn expanded, as the lecture draws a neuron: the products w·x, their sum, relu;
     # each edge carries its local derivative and the contribution it sent back.
-    graph = draw_graph(output, title="one trained neuron on one input", edge_labels=True)
+    title = "one trained neuron on one input"
+    graph = draw_graph(output, title=title, edge_labels=True, size=README_WIDTH)
     return graph.save(out / "neuron.svg")
 
 

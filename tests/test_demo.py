@@ -247,9 +247,9 @@ def test_committed_readme_pictures_show_todays_numbers():
     texts = svg_texts(images / "expression.svg")
     assert {"data 24.7041", "grad 138.8338", "grad 645.5773"} <= set(texts)
     assert {"x[0]", "x[1]", "output", "relu"} <= set(svg_texts(images / "neuron.svg"))
-    for name in ("expression.svg", "neuron.svg"):  # each reads in an 880-pixel column
+    for name in ("expression.svg", "neuron.svg"):  # each shows unscaled in an 880-px column
         width = ET.parse(images / name).getroot().get("width").removesuffix("pt")
-        assert float(width) <= 720, name
+        assert float(width) * 4 / 3 <= 880, name  # points to CSS pixels
     for name in ("decision_boundary.png", "loss.png"):
         width, height = png_size(images / name)
         assert 200 <= width <= 2000 and 200 <= height <= 2000
