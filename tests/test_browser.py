@@ -1,10 +1,13 @@
 """Browser tests: a real headless Chromium (the system's, never a downloaded one) shows
 the pictures and drives the player.
 
-- a notebook opened in JupyterLab shows rendered graphs (``<img>`` or ``<svg>`` in its
-  outputs, not the ``<Graph: ...>`` text);
-- the player's buttons and slider change the outlined node and the gradients shown;
-- the saved player works from ``file://`` with the network off.
+- a notebook opened in JupyterLab or in Notebook 7 shows rendered graphs (``<img>`` or
+  ``<svg>`` in its outputs, not the ``<Graph: ...>`` text), the player as its picture
+  while the notebook is untrusted;
+- in a trusted notebook (one its user ran), in both front ends, the player's buttons
+  change the outlined node and the gradients shown, and play advances on its own;
+- the player's buttons and slider do the same in the saved file, which works from
+  ``file://`` with the network off.
 
 They need Chromium and its driver (Debian: ``apt-get install chromium chromium-driver``)
 and the ``browser`` extra (Selenium); without either they are skipped, saying which.
@@ -155,29 +158,42 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def jupyterlab(tmp_path_factory):
-    pytest.importorskip("jupyterlab", reason="the JupyterLab test needs jupyterlab")
-    folder = tmp_path_factory.mktemp("lab")
-    for name in ("01_expressions_and_graphs.ipynb", "02_backprop_step_by_step.ipynb"):
+NOTEBOOKS = ("01_expressions_and_graphs.ipynb", "02_backprop_step_by_step.ipynb")
+PLAYER_NOTEBOOK = "02_backprop_step_by_step.ipynb"
+# Where each front end opens a notebook: JupyterLab, and Notebook 7 (the notebook package).
+FRONT_ENDS = {"jupyterlab": "lab/tree", "notebook": "notebooks"}
+
+
+@pytest.fixture(scope="module", params=sorted(FRONT_ENDS))
+def jupyter(request, tmp_path_factory):
+    """A server of one front end over untrusted copies of the notebooks, and a trusted
+    copy of the player's notebook (``trusted-02...``), as if its user had run it."""
+    app = request.param
+    pytest.importorskip(app, reason=f"the browser test of {app} needs the {app} package")
+    folder = tmp_path_factory.mktemp(app)
+    for name in NOTEBOOKS:
         shutil.copy(ROOT / "notebooks" / name, folder / name)  # untrusted copies
-    port, token = _free_port(), "browser-test"
     env = {
         **os.environ,
         "JUPYTER_CONFIG_DIR": str(folder / "config"),
         "JUPYTER_RUNTIME_DIR": str(folder / "runtime"),
+        "JUPYTER_DATA_DIR": str(folder / "data"),
     }
+    trusted = folder / f"trusted-{PLAYER_NOTEBOOK}"
+    shutil.copy(ROOT / "notebooks" / PLAYER_NOTEBOOK, trusted)
+    _trust(trusted, folder / "data")
+    port, token = _free_port(), "browser-test"
     server = subprocess.Popen(
         [
             sys.executable,
             "-m",
-            "jupyterlab",
+            app,
             "--no-browser",
             f"--port={port}",
             f"--IdentityProvider.token={token}",
             f"--ServerApp.root_dir={folder}",
             "--ServerApp.open_browser=False",
-            "--LabApp.extension_manager=readonly",
+            *(["--LabApp.extension_manager=readonly"] if app == "jupyterlab" else []),
             *(["--allow-root"] if os.geteuid() == 0 else []),
         ],
         env=env,
@@ -190,19 +206,36 @@ def jupyterlab(tmp_path_factory):
             if s.connect_ex(("127.0.0.1", port)) == 0:
                 break
         time.sleep(0.5)
-    yield f"http://127.0.0.1:{port}", token
+    yield app, lambda name: f"http://127.0.0.1:{port}/{FRONT_ENDS[app]}/{name}?token={token}"
     server.terminate()
     server.wait(timeout=30)
 
 
-@pytest.mark.parametrize(
-    "name", ["01_expressions_and_graphs.ipynb", "02_backprop_step_by_step.ipynb"]
-)
-def test_notebook_in_jupyterlab_shows_pictures_not_repr_text(jupyterlab, name, tmp_path) -> None:
-    url, token = jupyterlab
+def _trust(path: Path, data_dir: Path) -> None:
+    """Sign a notebook as ``jupyter trust`` does, in the server's data folder."""
+    import nbformat
+    from nbformat.sign import NotebookNotary
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    notebook = nbformat.read(path, as_version=4)
+    # A signature is a hash of the content: a mark makes this copy's differ from the
+    # untrusted copy's, which must stay untrusted.
+    notebook.metadata["browser_test"] = "trusted"
+    NotebookNotary(data_dir=str(data_dir)).sign(notebook)
+    nbformat.write(notebook, path)
+
+
+def _shot(driver, name: str, tmp_path: Path) -> None:
+    driver.save_screenshot(str(Path(os.environ.get("BROWSER_SHOTS", tmp_path)) / name))
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_shows_pictures_not_repr_text(jupyter, name, tmp_path) -> None:
+    app, url = jupyter
     driver = browser()
+    driver.set_window_size(1280, 1100)  # a laptop's browser window
     try:
-        driver.get(f"{url}/lab/tree/{name}?token={token}")
+        driver.get(url(name))
         selector = ".jp-OutputArea-output img, .jp-OutputArea-output > svg"
 
         def drawn(d):  # a rendered picture of real size (not an icon, not still loading)
@@ -213,8 +246,52 @@ def test_notebook_in_jupyterlab_shows_pictures_not_repr_text(jupyterlab, name, t
         first = pictures[0]
         assert first.size["height"] > 50
         texts = [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".jp-OutputArea-output")]
-        assert not any(t.startswith("<Graph:") for t in texts)
+        assert not any(t.startswith("<Graph:") or t.startswith("<Player:") for t in texts)
+        # Untrusted, the player's output is its static picture: one per drawing cell.
+        assert not driver.find_elements(By.CSS_SELECTOR, ".jp-OutputArea-output iframe")
         driver.execute_script("arguments[0].scrollIntoView()", first)
-        driver.save_screenshot(str(Path(os.environ.get("BROWSER_SHOTS", tmp_path)) / f"{name}.png"))
+        _shot(driver, f"{app}-{name}.png", tmp_path)
+    finally:
+        driver.quit()
+
+
+def test_player_in_a_trusted_notebook_steps_and_plays(jupyter, tmp_path) -> None:
+    """The player's own controls, inside the notebook's output (its iframe)."""
+    app, url = jupyter
+    driver = browser()
+    driver.set_window_size(1280, 1100)  # a laptop's browser window
+    try:
+        driver.get(url(f"trusted-{PLAYER_NOTEBOOK}"))
+        frame = WebDriverWait(driver, 90).until(
+            lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-OutputArea-output iframe") or False
+        )[0]
+        driver.execute_script("arguments[0].scrollIntoView()", frame)
+        driver.switch_to.frame(frame)
+        WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.ID, "next"))
+        start = state(driver)
+        assert start["current"] is None and start["counter"].startswith("step 0 / ")
+        total = int(start["counter"].split("/")[1].split()[0])
+        button = driver.find_element(By.ID, "next")
+        forward = 0
+        while "backward" not in state(driver)["counter"]:
+            button.click()
+            forward += 1
+            assert forward <= total
+        first = state(driver)  # the first backward step: o passes 1 - o² to n
+        assert first["current"] is not None and first["redEdges"] >= 1
+        assert any(g != "grad 0.0000" for g in first["grads"].values())
+        button.click()
+        second = state(driver)  # the outline moves on and more gradients have arrived
+        assert second["current"] != first["current"] and second["text"] != first["text"]
+        arrived = [sum(g != "grad 0.0000" for g in s["grads"].values()) for s in (first, second)]
+        assert arrived[1] > arrived[0]
+        driver.switch_to.default_content()
+        driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", frame)
+        _shot(driver, f"{app}-player-mid-backward.png", tmp_path)
+        driver.switch_to.frame(frame)
+        driver.find_element(By.ID, "play").click()
+        at = int(second["counter"].split()[1])
+        WebDriverWait(driver, 15).until(lambda d: int(state(d)["counter"].split()[1]) >= at + 2)
+        driver.find_element(By.ID, "play").click()  # pause
     finally:
         driver.quit()
