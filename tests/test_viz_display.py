@@ -129,3 +129,24 @@ def test_sigint_stops_a_render_in_progress() -> None:
         child.kill()
     assert time.monotonic() - sent < 5  # generous on a shared machine; it took minutes before
     assert "KeyboardInterrupt" in stderr
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["01_expressions_and_graphs.ipynb", "02_backprop_step_by_step.ipynb", "05_higher_order.ipynb"],
+)
+def test_committed_notebooks_are_run_and_every_drawing_has_a_png(name: str) -> None:
+    """GitHub and an untrusted JupyterLab show only the PNG of a drawing's bundle."""
+    import json
+
+    cells = json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))["cells"]
+    code = [cell for cell in cells if cell["cell_type"] == "code"]
+    assert all(cell["execution_count"] for cell in code), "re-run the notebook and save it"
+    bundles = [out["data"] for cell in code for out in cell["outputs"] if "data" in out]
+    drawings = [data for data in bundles if "image/svg+xml" in data]
+    assert all("image/png" in data for data in drawings)
+    assert not any(
+        out.get("name") == "stderr" for cell in code for out in cell["outputs"]
+    )  # no Fontconfig warning, no other noise
+    if name != "05_higher_order.ipynb":
+        assert drawings
