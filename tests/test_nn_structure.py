@@ -276,3 +276,11 @@ def test_doctests_are_collected_from_nn():
     assert "nn" in config["ini_options"]["testpaths"]
     assert "--doctest-modules" in config["ini_options"]["addopts"].split()
     assert nn.__doc__ and ">>>" in nn.__doc__
+
+
+def test_every_activation_has_a_pytorch_counterpart_without_torch_installed():
+    from nn import ACTIVATIONS
+    from nn.torch_bridge import TORCH_ACTIVATIONS
+
+    assert set(TORCH_ACTIVATIONS) == set(ACTIVATIONS)
+    assert TORCH_ACTIVATIONS["linear"] is None
