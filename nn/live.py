@@ -11,7 +11,8 @@ Cheap by construction, so training slows by at most about a fifth:
   goes on; later updates only rewrite the ``data``/``grad`` numbers in that SVG's text
   (no re-layout, no Graphviz call), so nothing jumps while it trains;
 - the curves and the boundary are a few hundred SVG elements written as text (a 20 x 20
-  grid for the boundary, evaluated under ``no_grad``), with no plotting library;
+  grid for the boundary, evaluated under ``no_grad``), with no plotting library; each
+  picture goes out as an SVG image (a ``data:`` URI), which untrusted notebooks show;
 - an update is made only when the training time since the last one is at least
   ``1 / budget`` times what the last update cost (``budget=0.15`` by default), and at the
   last step: the view's share of the time stays near the budget however fast a step is.
@@ -22,6 +23,7 @@ Outside a notebook (no IPython display) the view keeps its state and shows nothi
 
 from __future__ import annotations
 
+import base64
 import re
 import threading
 import time
@@ -52,7 +54,7 @@ class LiveView:
     >>> view = LiveView(model, (X, to_signed(y)))
     >>> history = fit(model, hinge, SGD(model, lr=0.1), (X, to_signed(y)), epochs=3,
     ...               progress=False, callbacks=[view])
-    >>> view.updates >= 1 and "<polyline" in view.html()
+    >>> view.updates >= 1 and view.html().count('src="data:image/svg+xml;base64,') == 3
     True
     """
 
@@ -107,7 +109,8 @@ class LiveView:
             handle.update(HTML(document))
 
     def html(self) -> str:
-        """The view as HTML: the curves and boundary (PNG) beside the sample's graph (SVG)."""
+        """The view as HTML: the curves, the boundary and the sample's graph, each an SVG
+        image (see ``_image``)."""
         graph = self._graph_svg()
         step = len(self.loss)
         caption = f"step {step}: loss {self.loss[-1]:.4f}" if self.loss else "starting"
@@ -116,9 +119,9 @@ class LiveView:
         return (
             '<div style="display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start">'
             f'<div><div style="font:13px monospace">{caption}</div>'
-            f'<div title="training curves">{self._curves()}</div></div>'
-            f'<div title="decision boundary">{self._boundary_svg()}</div>'
-            f'<div style="max-width:100%;overflow:auto">{graph}</div></div>'
+            f"{_image(self._curves(), 'training curves')}</div>"
+            f"{_image(self._boundary_svg(), 'decision boundary')}"
+            f"{_image(graph, 'the first sample: values and gradients')}</div>"
         )
 
     def _display(self) -> Any:
@@ -234,6 +237,19 @@ class LiveView:
         with no_grad():
             scores = [[self.model([gx, gy]) for gx in grid_x] for gy in grid_y]
         return [[float(_first(score).data > 0) for score in row] for row in scores]
+
+
+def _image(svg: str, title: str) -> str:
+    """An SVG as an ``<img>`` with a ``data:`` URI. An untrusted notebook (one opened, not
+    run: JupyterLab, Notebook 7) strips inline ``<svg>`` from HTML output and shows its
+    texts as a wall of words, but it shows images; a trusted one shows either."""
+    if not svg.lstrip().startswith(("<svg", "<?xml")):
+        return svg  # "laying out the sample's graph…", or no boundary for other inputs
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return (
+        f'<img alt="{title}" title="{title}" style="max-width:100%" '
+        f'src="data:image/svg+xml;base64,{data}">'
+    )
 
 
 def _first(output: Any) -> Any:
