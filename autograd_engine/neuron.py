@@ -4,7 +4,7 @@ Built from primitives, a neuron of ``n`` inputs is ``2n`` nodes plus its activat
 micrograd's demo builds some ten thousand of them per training step. ``affine`` makes it
 one node, and one without a parent tuple of its own: the parameters ``(w1, ..., wn, b)``
 are a tuple the caller keeps (a neuron's), the inputs a tuple that every neuron of a
-layer shares, and the node points at both (``Value._parents`` and ``Value._tail``). A step
+layer shares, and the node points at both (``Value._parents`` and ``Value._shared_inputs``). A step
 then allocates one object per neuron instead of two, and the backward walk reads each
 shared tuple once.
 
@@ -262,16 +262,16 @@ def affine_layer(
     [('affine_relu', 0.0), ('affine_relu', 4.0)]
     """
     shared = inputs if type(inputs) is tuple else tuple(inputs)
-    heads = rows if type(rows) is list or type(rows) is tuple else list(rows)
+    param_rows = rows if type(rows) is list or type(rows) is tuple else list(rows)
     fused = _fast(activation)
     try:
         xs = list(map(value_data, shared))
         size = len(xs) + 1
         # A tuple of rows checked before (nn's layers pass the same one each call) is
         # looked up once, not once per row.
-        checked = _CHECKED.get(id(heads)) is heads
+        checked = _CHECKED.get(id(param_rows)) is param_rows
         totals = []
-        for row in heads:
+        for row in param_rows:
             if type(row) is not tuple or len(row) != size:
                 raise TypeError  # not the common case: let affine convert or explain
             if not checked and _CHECKED.get(id(row)) is not row:
@@ -285,7 +285,7 @@ def affine_layer(
         # The activation's traced forward over the layer: relu without a call per neuron.
         outputs = fused.layer(totals)
     except (TypeError, ArithmeticError, ValueError):
-        return [cast(Value, affine(row, shared, activation)) for row in heads]
-    if not checked and type(heads) is tuple:
-        _remember_rows(heads)
-    return list(make_nodes(outputs, heads, fused.rule, fused.op, shared))
+        return [cast(Value, affine(row, shared, activation)) for row in param_rows]
+    if not checked and type(param_rows) is tuple:
+        _remember_rows(param_rows)
+    return list(make_nodes(outputs, param_rows, fused.rule, fused.op, shared))

@@ -7,7 +7,7 @@ instead of capturing it: a node never refers to itself, so a graph is freed by r
 counting the moment the last name for it goes, without waiting for the cyclic collector.
 
 A fused neuron (``affine``) keeps its parents as two tuples that other nodes share, its
-parameters and its inputs (``_parents`` and ``_tail``): a training step then allocates no
+parameters and its inputs (``_parents`` and ``_shared_inputs``): a training step then allocates no
 parent tuple per neuron, and the backward walk reads each shared tuple once instead of
 once per node. Everything but the hot loops reads ``parents``, which joins the two.
 
@@ -27,16 +27,16 @@ from typing import TYPE_CHECKING, Any
 from autograd_engine.backprop import local_terms
 from autograd_engine.errors import AnomalyError, short_repr
 from autograd_engine.graph import interior_order
-from autograd_engine.modes import _MODE
+from autograd_engine.modes import active_mode
 from autograd_engine.sweep import sweep
 
 Rule = Callable[..., Sequence[Any]]
 
 # Creation order doubles as a topological order: parents always exist before children.
-_next_seq = itertools.count().__next__
+# Internal API: ``pickling`` numbers the nodes it rebuilds with it too.
+next_seq = itertools.count().__next__
 # Bound once: the global and attribute lookups would otherwise cost a fifth of make_node.
 _new = object.__new__
-_get_mode = _MODE.get
 
 
 def to_float(x: object) -> float:
@@ -144,7 +144,7 @@ class Value:
         "_parents": "the op's inputs (the parameters, for a fused neuron)",
         "_rule": "the op's derivative rule, shared by every node of that op",
         "_seq": "creation number: creation order is a topological order",
-        "_tail": "the inputs that follow _parents (a fused neuron's x), or None",
+        "_shared_inputs": "a fused neuron's input tuple, shared by its layer (after _parents)",
         "kind": '"constant", "parameter" or None: the leaf\'s role, for drawings',
         "label": "a name for drawings and error messages",
         "scope": "the nn module (dotted path) whose call made this node, or None",
@@ -155,7 +155,7 @@ class Value:
     _data: float
     _grad: float
     _parents: tuple[Value, ...]
-    _tail: tuple[Value, ...] | None
+    _shared_inputs: tuple[Value, ...] | None
     _rule: Rule | None
     _op: str
     _seq: int
@@ -218,8 +218,8 @@ class Value:
     @property
     def parents(self) -> tuple[Value, ...]:
         """The op's inputs in operand order (a node used twice appears twice)."""
-        tail = self._tail
-        return self._parents if tail is None else self._parents + tail
+        shared_inputs = self._shared_inputs
+        return self._parents if shared_inputs is None else self._parents + shared_inputs
 
     @property
     def is_leaf(self) -> bool:
@@ -371,7 +371,7 @@ def make_node(
     parents: tuple[Value, ...],
     rule: Rule | None,
     op: str,
-    tail: tuple[Value, ...] | None = None,
+    shared_inputs: tuple[Value, ...] | None = None,
     *,
     kind: str | None = None,
     node: Value | None = None,
@@ -380,8 +380,9 @@ def make_node(
 
     ``Value(...)``, ``constant`` and every op build their node here: an op node (or,
     under ``no_grad``, a bare leaf with the op's result) when ``parents`` is not empty,
-    else a leaf. ``tail``, when given, holds the parents that follow ``parents`` (the
-    shared-tuple neuron, see ``affine``): the node's parents are then ``parents + tail``.
+    else a leaf. ``shared_inputs``, when given, is a fused neuron's input tuple, which
+    other nodes share (see ``affine``): the node's parents are then
+    ``parents + shared_inputs``.
     ``node`` is an allocated but empty Value to fill (``Value.__init__``'s own).
     Under ``detect_anomaly()`` a non-finite result of an op raises ``AnomalyError``.
     """
@@ -391,29 +392,29 @@ def make_node(
     node._grad = 0.0
     node.label = ""
     node.kind = kind
-    node._seq = _next_seq()
-    mode = _get_mode()
+    node._seq = next_seq()
+    mode = active_mode()
     # The common cases first: no mode at all, or only a scope (nn enters one per layer).
     if mode is None or (mode.grad_enabled and not mode.anomaly) or not parents:
         node.scope = mode.scope if mode is not None else None
         node._op = op
         node._parents = parents
-        node._tail = tail
+        node._shared_inputs = shared_inputs
         node._rule = rule
         return node
     node.scope = mode.scope
     if mode.grad_enabled:
         node._op = op
         node._parents = parents
-        node._tail = tail
+        node._shared_inputs = shared_inputs
         node._rule = rule
     else:
         node._op = ""
         node._parents = ()
-        node._tail = None
+        node._shared_inputs = None
         node._rule = None
     if mode.anomaly and not math.isfinite(data):
-        every = parents if tail is None else parents + tail
+        every = parents if shared_inputs is None else parents + shared_inputs
         inputs = ", ".join(repr(p.data) for p in every)
         raise AnomalyError(f"forward of {op} produced {data!r} from inputs ({inputs})")
     return node
@@ -421,23 +422,24 @@ def make_node(
 
 def make_nodes(
     outputs: list[float],
-    heads: Sequence[tuple[Value, ...]],
+    param_rows: Sequence[tuple[Value, ...]],
     rule: Rule,
     op: str,
-    tail: tuple[Value, ...],
+    shared_inputs: tuple[Value, ...],
 ) -> list[Value]:
-    """``make_node`` for many nodes of one op that share their tail (a layer of neurons).
+    """``make_node`` for many nodes of one op that share their inputs (a layer of fused neurons).
 
     One mode lookup and no call per node: a layer's sixteen neurons cost one call.
     """
-    mode = _get_mode()
+    mode = active_mode()
     if mode is not None and (not mode.grad_enabled or mode.anomaly):
         return [
-            make_node(data, head, rule, op, tail) for data, head in zip(outputs, heads, strict=True)
+            make_node(data, row, rule, op, shared_inputs)
+            for data, row in zip(outputs, param_rows, strict=True)
         ]
     scope = mode.scope if mode is not None else None
     nodes = []
-    for data, head in zip(outputs, heads, strict=True):
+    for data, row in zip(outputs, param_rows, strict=True):
         node = _new(Value)
         node._data = data
         node._grad = 0.0
@@ -445,10 +447,10 @@ def make_nodes(
         node.kind = None
         node.scope = scope
         node._op = op
-        node._parents = head
-        node._tail = tail
+        node._parents = row
+        node._shared_inputs = shared_inputs
         node._rule = rule
-        node._seq = _next_seq()
+        node._seq = next_seq()
         nodes.append(node)
     return nodes
 
