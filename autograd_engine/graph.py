@@ -71,8 +71,8 @@ def interior_order(root: Value) -> list[Value]:
 
     Leaves have nothing to pass on, so the sweep skips them, and so does this walk: most
     edges of a network lead to shared weights and inputs, and testing ``_parents`` first
-    spares those a set lookup. A node's shared parent tuples (``_parents`` and
-    ``_shared_inputs`` of a fused neuron) are read once per walk, not once per node: in a layer, sixteen
+    spares those a set lookup. A fused neuron's shared parent tuples (``_parents`` and
+    ``_shared_inputs``) are read once per walk, not once per node: in a layer, sixteen
     neurons share one input tuple, and a hundred samples share each neuron's parameters.
 
     >>> from autograd_engine import Value
