@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from autograd_engine.codegen import spec_of
 from autograd_engine.modes import current_mode
 from autograd_engine.neuron import affine
-from autograd_engine.value import Value, constant
+from autograd_engine.nodes import constant
+from autograd_engine.value import Value
 
 if TYPE_CHECKING:
     from autograd_engine.batched import BatchedTape

@@ -105,7 +105,9 @@ def reference(out: Value) -> list[float]:
     return [node.grad for node in reachable(out)]
 
 
-@settings(deadline=None)
+# Hypothesis' own default example count (100), not the suite's lighter profile
+# (conftest.py: 40): the issue asks for this property at the default count.
+@settings(max_examples=100, deadline=None)
 @given(graphs())
 def test_every_backward_path_gives_the_reference_bits(drawn: tuple[Value, list[Value]]) -> None:
     out, _ = drawn
