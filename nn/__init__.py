@@ -15,6 +15,7 @@ torch, NumPy) are imported only by the functions that use them.
 
 from autograd_engine import __version__ as __version__  # one version for both packages
 from nn.activations import ACTIVATIONS
+from nn.clipping import clip_grad_norm
 from nn.data import (
     batches,
     bit_parity,
@@ -29,25 +30,19 @@ from nn.data import (
 from nn.digits import load_digits, one_hot, one_hot_all, split_digits
 from nn.history import History, StepRecord
 from nn.init import INITS
-from nn.layers import MLP, Layer, Neuron, is_batch
+from nn.inputs import is_batch
+from nn.layers import MLP, Layer
 from nn.loading import load
 from nn.losses import accuracy, bce_with_logits, cross_entropy, hinge, l2_penalty, mse
 from nn.metrics import mean_absolute_error, r2_score
 from nn.mnist import IDXError, load_mnist, mnist_dir, read_idx
 from nn.module import Module
-from nn.optim import (
-    SGD,
-    Adam,
-    AdamW,
-    CosineSchedule,
-    LinearSchedule,
-    Optimizer,
-    StepSchedule,
-    clip_grad_norm,
-)
+from nn.neuron import Neuron
+from nn.optim import SGD, Adam, AdamW, Optimizer
 from nn.parity import even_odd
 from nn.plots import plot_decision_boundary, plot_history, plot_loss_curves
 from nn.saving import StateDictError
+from nn.schedules import CosineSchedule, LinearSchedule, StepSchedule
 from nn.step import build_loss, train_step
 from nn.torch_bridge import from_torch, to_torch
 from nn.train import StopTraining, fit

@@ -1,20 +1,15 @@
-"""Neurons, layers and multi-layer perceptrons, with their activations and initializations.
-
-The forward pass is built for speed, because a scalar engine spends its whole training
-step here: a neuron is one fused node, ``autograd_engine.affine`` (``act(b + w . x)``),
-instead of ``2 * nin + 1``, whenever its activation is one ``affine`` fuses (linear, relu,
-tanh, sigmoid); other activations add their own node on top. Each neuron keeps its
-parameters as one tuple (``w`` is a tuple for that reason) and a layer hands one input
-tuple to all its neurons, so a node allocates nothing else and backward reads each tuple
-once. The sums are micrograd's, in its order (from the bias, left to right), so a neuron
-gives micrograd's numbers. Activations and initializations are looked up once, in
-``__init__``; a call does no string comparison.
+"""Layers and multi-layer perceptrons: neurons side by side, and layers in a row.
 
 The API is micrograd's (``MLP(2, [16, 16, 1])``, ``Neuron(nin, nonlin=True)``,
 ``Layer(nin, nout, nonlin=...)``) with named activations, several initializations and a
 ``seed``. As in micrograd, with no seed the weights come from the global ``random``
 module, so ``random.seed(1337)`` followed by ``MLP(2, [16, 16, 1])`` gives micrograd's
 very weights; with ``seed`` (an int or a ``random.Random``) no global state is used.
+
+A layer computes what its neurons compute (``nn.neuron.neurons_forward``, in one call)
+and an MLP calls its layers in turn; both take one example or a batch as every
+``nn.inputs.ExampleModule`` does. ``Neuron``, ``neurons_forward``, ``as_values`` and
+``is_batch`` are importable from here as well as from their own modules.
 
 Scopes: ``MLP`` enters ``autograd_engine.scope`` once per layer (``layers.0``), and the
 layer's neurons share that scope. Entering a scope (a context manager and a
@@ -29,210 +24,20 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from autograd_engine import AFFINE_ACTIVATIONS, Value, affine, affine_layer
-from nn.activations import ACTIVATIONS, Activation, resolve_activation
-from nn.init import Init, resolve_init
-from nn.module import Module, tree_version
+from autograd_engine import Value
+from nn.activations import Activation, resolve_activation
+from nn.checks import check_size
+from nn.init import Init
+from nn.inputs import ExampleModule, as_values, is_batch
+from nn.module import tree_version
+from nn.neuron import Neuron, Plan, layer_plan, neurons_forward
 from nn.rng import Seed, make_rng
 from nn.saving import StateDictError, check_architecture_size, clip, read_saved, short
 
-
-def _pick_activation(activation: Activation | bool, nonlin: bool | None) -> Activation:
-    """Reconcile ``activation`` with micrograd's ``nonlin`` flag (True: ReLU, False: linear)."""
-    if isinstance(activation, bool):  # Neuron(3, False), micrograd's positional nonlin
-        if nonlin is not None and nonlin != activation:
-            raise TypeError(f"conflicting nonlin={nonlin!r} and positional {activation!r}")
-        nonlin, activation = activation, "relu"
-    if nonlin is None:
-        return activation
-    return activation if nonlin else "linear"
+__all__ = ["MLP", "Layer", "Neuron", "as_values", "is_batch", "layer_plan", "neurons_forward"]
 
 
-def as_values(x: Any) -> list[Value]:
-    """Inputs as a list of Values: numbers are wrapped once, Values kept as they are.
-
-    Accepts a list, tuple or 1-D NumPy array of numbers or Values, or a single number.
-
-    >>> [v.data for v in as_values([1, 2.5])]
-    [1.0, 2.5]
-    """
-    if isinstance(x, Value):
-        return [x]
-    if isinstance(x, (int, float)):  # a tuple: no union object built per call
-        return [Value(x)]
-    try:
-        return [v if isinstance(v, Value) else Value(v) for v in x]
-    except TypeError:
-        raise TypeError(_not_one_example(x)) from None
-
-
-def _not_one_example(x: Any) -> str:
-    """Why ``x`` is not one example's inputs, and what to pass instead."""
-    try:
-        bad = next(v for v in x if not isinstance(v, Value | int | float) and not _is_number(v))
-    except TypeError:  # not iterable at all
-        return (
-            f"expected one example: a list, tuple or 1-D array of numbers or Values, got "
-            f"{type(x).__name__}: {x!r}"
-        )
-    except StopIteration:
-        bad = x
-    return (
-        f"expected one example (numbers or Values), but an input is a "
-        f"{type(bad).__name__}: {bad!r}; a batch is a 2-D array or a list of rows, one "
-        "example per row (model(X) then gives one output per row)"
-    )
-
-
-def _is_number(v: Any) -> bool:
-    return getattr(v, "ndim", None) == 0  # a NumPy scalar
-
-
-def is_batch(x: Any) -> bool:
-    """True for a batch of examples: a 2-D NumPy array, or a list or tuple of rows.
-
-    >>> is_batch([[1.0, 2.0], [3.0, 4.0]]), is_batch([1.0, 2.0])
-    (True, False)
-    """
-    kind = type(x)
-    if kind is list or kind is tuple:  # first: a layer's inputs are a list of Values
-        if not x:
-            return False
-        first = x[0]
-        if isinstance(first, Value):
-            return False
-        return type(first) is list or type(first) is tuple or getattr(first, "ndim", None) == 1
-    return getattr(x, "ndim", None) == 2
-
-
-class Neuron(Module):
-    """``act(w . x + b)``: one weight per input and a bias; micrograd's order ``[w..., b]``.
-
-    ``w`` is a tuple (assigning any sequence stores a tuple): the fused node keeps the
-    parameters ``(*w, b)`` as one tuple shared by every call, rebuilt when ``w`` or ``b``
-    is assigned, and a tuple cannot change behind its back.
-
-    Args:
-        nin: number of inputs.
-        activation: ``"relu"`` (default), ``"tanh"``, ``"sigmoid"``, ``"linear"`` (or
-            ``None``), another name from ``ACTIVATIONS``, or a callable on a Value.
-        nonlin: micrograd's flag; True is ReLU, False is linear.
-        init: ``"uniform"`` (micrograd's U(-1, 1)), ``"xavier"``/``"glorot"``,
-            ``"he"``/``"kaiming"``, or ``init(rng, fan_in, fan_out) -> float``. Biases
-            start at 0.
-        seed: an int or ``random.Random`` for reproducible weights; None uses ``random``.
-        fan_out: the layer width, used by Xavier initialization.
-
-    >>> n = Neuron(2, activation="tanh", seed=0)
-    >>> n
-    Neuron(2, tanh)
-    >>> round(n([1.0, -1.0]).data, 6)
-    0.171231
-    >>> Neuron(3, nonlin=False)
-    Neuron(3, linear)
-    """
-
-    _params: tuple[Value, ...]  # (*w, b), kept by __setattr__
-
-    def __init__(
-        self,
-        nin: int,
-        activation: Activation | bool = "relu",
-        *,
-        nonlin: bool | None = None,
-        init: Init = "uniform",
-        seed: Seed = None,
-        fan_out: int = 1,
-    ) -> None:
-        _check_size("nin", nin)
-        name, function = resolve_activation(_pick_activation(activation, nonlin))
-        draw, rng = resolve_init(init), make_rng(seed)
-        self.w = tuple(Value(draw(rng, nin, fan_out)) for _ in range(nin))
-        self.b = Value(0.0)
-        self._nin = nin
-        self._activation_name = name
-        self._activation = function
-        # The activation affine fuses, or None: then the neuron is act(affine(...)).
-        fusable = name in AFFINE_ACTIVATIONS and ACTIVATIONS.get(name) is function
-        self._fused = name if fusable else None
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name == "w":
-            value = tuple(value)
-        super().__setattr__(name, value)
-        if name in ("w", "b") and "w" in vars(self) and "b" in vars(self):
-            object.__setattr__(self, "_params", (*self.w, self.b))
-
-    @property
-    def activation(self) -> str:
-        """The activation's name (``"relu"``, ``"linear"``, or a callable's ``__name__``)."""
-        return self._activation_name
-
-    @property
-    def nonlin(self) -> bool:
-        """micrograd's flag: True unless the activation is linear."""
-        return self._activation_name != "linear"
-
-    def __call__(self, x: Any) -> Any:
-        """The output on one example, or a list of outputs on a batch (rows of ``X``)."""
-        if is_batch(x):
-            return [self(row) for row in x]
-        return Module.__call__(self, x)
-
-    def forward(self, x: Any) -> Value:
-        """``act(w . x + b)``; ``x`` holds ``nin`` numbers or Values."""
-        return neurons_forward([self], as_values(x))[0]
-
-    def extra_repr(self) -> str:
-        return f"{self._nin}, {self._activation_name}"
-
-
-Rows = tuple[tuple[Value, ...], ...]
-Plan = tuple[str | None, Rows | None]
-
-
-def layer_plan(neurons: Sequence[Neuron]) -> Plan:
-    """The activation all ``neurons`` fuse and their parameter rows, or ``(..., None)``.
-
-    >>> plan = layer_plan([Neuron(2, seed=0), Neuron(2, seed=1)])
-    >>> plan[0], len(plan[1])
-    ('relu', 2)
-    """
-    fused = neurons[0]._fused
-    rows = tuple([n._params for n in neurons if n._fused == fused])
-    if fused is not None and len(rows) == len(neurons):
-        return fused, rows
-    return fused, None
-
-
-def neurons_forward(
-    neurons: Sequence[Neuron], xs: Sequence[Value], plan: Plan | None = None
-) -> list[Value]:
-    """Each neuron's ``act(w . x + b)`` on the same inputs: what a neuron computes, once.
-
-    ``Neuron.forward`` is this for one neuron and ``Layer`` for its neurons. When all of
-    them fuse the same activation, one ``affine_layer`` call builds every node on one
-    input tuple, which backward then reads once for the whole layer (an optimisation of
-    the plain form below, which gives the same nodes). ``plan`` is ``layer_plan(neurons)``
-    when the caller keeps it.
-
-    >>> n = Neuron(2, activation="tanh", seed=0)
-    >>> neurons_forward([n, n], [Value(1.0), Value(-1.0)])[1].data == n([1.0, -1.0]).data
-    True
-    """
-    fused, rows = plan or layer_plan(neurons)
-    if rows is not None:
-        return affine_layer(rows, xs, fused)
-    shared = tuple(xs)
-    return [  # mixed or unfused activations: act(affine) per neuron
-        affine(n._params, shared, n._fused)  # type: ignore[misc]
-        if n._fused is not None
-        else n._activation(affine(n._params, shared))  # type: ignore[arg-type]
-        for n in neurons
-    ]
-
-
-class Layer(Module):
+class Layer(ExampleModule):
     """``nout`` neurons reading the same ``nin`` inputs.
 
     Calling a layer returns a list of Values, or a single Value when ``nout == 1``, as in
@@ -260,8 +65,8 @@ class Layer(Module):
         init: Init = "uniform",
         seed: Seed = None,
     ) -> None:
-        _check_size("nin", nin)
-        _check_size("nout", nout)
+        check_size("nin", nin)
+        check_size("nout", nout)
         rng = make_rng(seed)
         self.neurons = [
             Neuron(nin, activation, nonlin=nonlin, init=init, seed=rng, fan_out=nout)
@@ -271,8 +76,8 @@ class Layer(Module):
 
     _plan: tuple[int, list[Neuron], Plan] | None = None
 
-    def forward(self, x: Any) -> list[Value]:
-        """Every neuron's output, always as a list."""
+    def forward(self, x: Any) -> Value | list[Value]:
+        """Every neuron's output: a list, or one Value when the layer has one neuron."""
         xs = as_values(x)
         neurons, plan = self.neurons, self._plan
         # The plan (activation and parameter rows) kept while the tree and the neuron list
@@ -280,14 +85,8 @@ class Layer(Module):
         if plan is None or plan[0] != tree_version() or plan[1] != neurons:
             plan = (tree_version(), list(neurons), layer_plan(neurons))
             object.__setattr__(self, "_plan", plan)
-        return neurons_forward(neurons, xs, plan[2])
-
-    def __call__(self, x: Any) -> Any:
-        """The outputs on one example (one Value for one neuron), or a list on a batch."""
-        if is_batch(x):
-            return [self(row) for row in x]
-        outputs: list[Value] = Module.__call__(self, x)
-        return outputs[0] if len(outputs) == 1 else outputs
+        outputs = neurons_forward(neurons, xs, plan[2])
+        return outputs[0] if len(outputs) == 1 else outputs  # micrograd's convention
 
     @property
     def nin(self) -> int:
@@ -308,7 +107,7 @@ class Layer(Module):
         return f"{self._nin} -> {self._nout}, {self.activation}"
 
 
-class MLP(Module):
+class MLP(ExampleModule):
     """A multi-layer perceptron: ``MLP(nin, nouts)`` is micrograd's network.
 
     Hidden layers use ``activation`` (ReLU by default), the last layer
@@ -336,6 +135,9 @@ class MLP(Module):
     0.331818
     >>> len(model.parameters())
     337
+    >>> outputs = model([[0.5, -1.0], [1.0, 2.0]])  # a batch of two rows: two outputs
+    >>> len(outputs), outputs[0].data == model([0.5, -1.0]).data
+    (2, True)
     """
 
     def __init__(
@@ -348,12 +150,12 @@ class MLP(Module):
         init: Init = "uniform",
         seed: Seed = None,
     ) -> None:
-        _check_size("nin", nin)
+        check_size("nin", nin)
         nouts = list(nouts) if not isinstance(nouts, int) else [nouts]
         if not nouts:
             raise ValueError("MLP: nouts must list at least one layer size")
         for size in nouts:
-            _check_size("layer size", size)
+            check_size("layer size", size)
         rng = make_rng(seed)
         sizes = [nin, *nouts]
         last = len(nouts) - 1
@@ -372,18 +174,6 @@ class MLP(Module):
             resolve_activation(activation)[0],
             resolve_activation(output_activation)[0],
         )
-
-    def __call__(self, x: Any) -> Any:
-        """The output on one example, or a list of outputs on a batch (``model(X)``).
-
-        >>> model = MLP(2, [3, 1], seed=0)
-        >>> outputs = model([[0.5, -1.0], [1.0, 2.0]])  # two rows: two outputs
-        >>> len(outputs), outputs[0].data == model([0.5, -1.0]).data
-        (2, True)
-        """
-        if is_batch(x):
-            return [self(row) for row in x]
-        return Module.__call__(self, x)
 
     def forward(self, x: Any) -> Value | list[Value]:
         """Run every layer; a single Value out when the last layer has one neuron."""
@@ -478,8 +268,3 @@ class MLP(Module):
 
     def extra_repr(self) -> str:
         return f"{self._nin} -> {self._nouts}"
-
-
-def _check_size(name: str, size: Any) -> None:
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        raise ValueError(f"{name} must be a positive int, got {size!r}")

@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from autograd_engine import Value, record
-from nn.optim import Optimizer, clip_grad_norm
+from nn.clipping import clip_grad_norm
+from nn.optim import Optimizer
 from nn.step import build_loss
 
 

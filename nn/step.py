@@ -10,8 +10,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd_engine import Value
+from nn.clipping import clip_grad_norm
 from nn.losses import l2_penalty
-from nn.optim import Optimizer, clip_grad_norm
+from nn.optim import Optimizer
 
 LossFunction = Callable[[Any, Any], Value | float]
 

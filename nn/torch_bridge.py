@@ -13,6 +13,7 @@ rounding step, so the bridge uses ``threshold=40``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from nn.layers import MLP
@@ -30,20 +31,25 @@ def _torch() -> Any:
     return torch
 
 
+# Each nn activation name (a layer's kind) -> its torch module, built from the torch
+# package; linear has none (a Linear layer alone computes b + w . x). Every name in
+# nn.ACTIVATIONS is here, checked by the tests with or without torch installed.
+TORCH_ACTIVATIONS: dict[str, Callable[[Any], Any] | None] = {
+    "linear": None,
+    "relu": lambda torch: torch.nn.ReLU(),
+    "tanh": lambda torch: torch.nn.Tanh(),
+    "sigmoid": lambda torch: torch.nn.Sigmoid(),
+    "leaky_relu": lambda torch: torch.nn.LeakyReLU(_LEAKY_SLOPE),
+    "softplus": lambda torch: torch.nn.Softplus(beta=1.0, threshold=_SOFTPLUS_THRESHOLD),
+}
+
+
 def _torch_activation(torch: Any, name: str) -> Any:
     """The torch module for an nn activation name; None for linear."""
-    modules = {
-        "relu": lambda: torch.nn.ReLU(),
-        "tanh": lambda: torch.nn.Tanh(),
-        "sigmoid": lambda: torch.nn.Sigmoid(),
-        "leaky_relu": lambda: torch.nn.LeakyReLU(_LEAKY_SLOPE),
-        "softplus": lambda: torch.nn.Softplus(beta=1.0, threshold=_SOFTPLUS_THRESHOLD),
-    }
-    if name == "linear":
-        return None
-    if name not in modules:
+    if name not in TORCH_ACTIVATIONS:
         raise TypeError(f"to_torch: activation {name!r} has no PyTorch equivalent here")
-    return modules[name]()
+    build = TORCH_ACTIVATIONS[name]
+    return None if build is None else build(torch)
 
 
 def to_torch(model: MLP) -> Any:

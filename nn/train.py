@@ -22,18 +22,17 @@ from __future__ import annotations
 import contextlib
 import gc
 import math
-import signal
-import threading
-import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from nn.batched_step import BatchedStep
 from nn.data import batches
 from nn.history import History, StepRecord
+from nn.interrupts import interrupts_between_steps
 from nn.metrics import Metric, resolve_metric
 from nn.module import Module
 from nn.optim import Optimizer
+from nn.progress import progress_bar, report_progress
 from nn.replayed import ReplayedStep
 from nn.rng import Seed, make_rng
 from nn.sample_losses import NotBatchableError, PerSample, per_sample_form
@@ -50,33 +49,6 @@ class StopTraining(Exception):
     ...
     nn.train.StopTraining: target loss reached
     """
-
-
-@contextlib.contextmanager
-def _interrupts_between_steps() -> Iterator[Callable[[], bool]]:
-    """Hold a Ctrl-C until the current step ends; yields "was Ctrl-C pressed?".
-
-    A step interrupted halfway would leave some weights updated and others not. So the
-    first SIGINT is only noted, and the loop stops cleanly after the step; a second one
-    raises at once, for a step that takes too long. Signal handlers can only be set in
-    the main thread: elsewhere (and when SIGINT is ignored) nothing changes.
-    """
-    pressed: list[bool] = []
-    previous = signal.getsignal(signal.SIGINT)
-    if threading.current_thread() is not threading.main_thread() or previous is signal.SIG_IGN:
-        yield lambda: False
-        return
-
-    def note(signum: int, frame: Any) -> None:
-        if pressed:
-            raise KeyboardInterrupt
-        pressed.append(True)
-
-    signal.signal(signal.SIGINT, note)
-    try:
-        yield lambda: bool(pressed)
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 @contextlib.contextmanager
@@ -103,25 +75,6 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def _progress_bar(enabled: bool | None, total: int) -> Any:
-    """A tqdm bar, or None when progress is off (or tqdm is missing and not demanded)."""
-    if enabled is False:
-        return None
-    try:
-        with warnings.catch_warnings():
-            # In Jupyter without ipywidgets tqdm.auto warns, then draws a text bar: fine.
-            warnings.filterwarnings("ignore", message="IProgress not found")
-            from tqdm.auto import tqdm
-    except ImportError:
-        if enabled:
-            raise ImportError(
-                "fit(progress=True) needs tqdm: pip install 'autograd-engine[notebooks]' "
-                "(or pass progress=False)"
-            ) from None
-        return None
-    return tqdm(total=total, desc="training", unit="step")
 
 
 def fit(
@@ -213,13 +166,13 @@ def fit(
     history = History(metric_name=metric_name or "accuracy")
     updates_before = optimizer.steps
     rng = make_rng(seed)
-    bar = _progress_bar(progress, epochs * per_epoch)
+    bar = progress_bar(progress, epochs * per_epoch)
     if live:
         from nn.live import LiveView
 
         callbacks = (*callbacks, LiveView(model, data, total_steps=epochs * per_epoch))
     try:
-        with _collector_paused(), _training(model), _interrupts_between_steps() as interrupted:
+        with _collector_paused(), _training(model), interrupts_between_steps() as interrupted:
             for epoch in range(epochs):
                 first_step = history.steps
                 # One full batch needs no shuffling (and stays bit-reproducible without it).
@@ -241,7 +194,7 @@ def fit(
                     )
                     record = StepRecord(history.steps, epoch, value, score, rate)
                     history.record(record)
-                    _report(bar, history, first_step)
+                    report_progress(bar, history, first_step)
                     if batched is not None and callbacks:
                         batched.write_back()  # a callback sees the model as trained so far
                     for callback in callbacks:
@@ -312,17 +265,3 @@ def _check_fit_arguments(
         isinstance(clip_norm, bool) or not isinstance(clip_norm, int | float) or not clip_norm > 0
     ):
         raise ValueError(f"fit: clip_norm must be a positive number or None, got {clip_norm!r}")
-
-
-def _report(bar: Any, history: History, first_step_of_epoch: int) -> None:
-    """Show the mean loss and accuracy of the current epoch's steps so far (as Keras does)."""
-    if bar is None:
-        return
-    losses = history.loss[first_step_of_epoch:]
-    shown = {"epoch": history.epoch[-1], "loss": f"{sum(losses) / len(losses):.4f}"}
-    if history.accuracy:
-        scores = history.accuracy[first_step_of_epoch:]
-        short = {"accuracy": "acc"}.get(history.metric_name, history.metric_name)
-        shown[short] = f"{sum(scores) / len(scores):.3f}"
-    bar.set_postfix(shown, refresh=False)
-    bar.update(1)

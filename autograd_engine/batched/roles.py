@@ -17,7 +17,8 @@ from autograd_engine.batched.errors import BatchingError, name_of
 from autograd_engine.codegen import spec_of
 from autograd_engine.modes import current_mode
 from autograd_engine.neuron import affine
-from autograd_engine.value import Value, constant
+from autograd_engine.nodes import constant
+from autograd_engine.value import Value
 
 if TYPE_CHECKING:
     from autograd_engine.batched.program import Spec
