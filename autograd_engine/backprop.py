@@ -70,6 +70,24 @@ def backprop(
             grads.add(parent, term)
 
 
+def local_derivatives(node: Value) -> tuple[float, ...]:
+    """d(node)/d(parent) for each parent, in operand order, at the current ``data``.
+
+    This is what one edge contributes in the chain rule: during backward, parent ``i``
+    receives ``node.grad * local_derivatives(node)[i]``. Leaves give ``()``.
+
+    >>> from autograd_engine import Value
+    >>> x = Value(3.0)
+    >>> local_derivatives(x * x)  # one entry per edge: both operands are x
+    (3.0, 3.0)
+    >>> local_derivatives(x.tanh())
+    (0.009866037165440211,)
+    """
+    if not node._parents:
+        return ()
+    return tuple(float(d) for d in local_terms(node, 1.0))
+
+
 def local_terms(
     node: Value, g: Any, value: Callable[[Value], Any] = _data, check: bool = False
 ) -> list[Any]:

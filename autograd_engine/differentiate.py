@@ -13,9 +13,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd_engine.backprop import Sums, backprop
+from autograd_engine.floats import to_float
 from autograd_engine.graph import topological_order
 from autograd_engine.modes import enable_grad
-from autograd_engine.value import Value, constant, to_float
+from autograd_engine.nodes import constant
+from autograd_engine.value import Value
 
 
 def grad(

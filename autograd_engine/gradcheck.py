@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from autograd_engine.differentiate import grad
 from autograd_engine.errors import GradCheckError
-from autograd_engine.value import Value, to_float
+from autograd_engine.floats import to_float
+from autograd_engine.value import Value
 
 
 @dataclass(frozen=True)

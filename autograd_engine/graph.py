@@ -71,8 +71,8 @@ def interior_order(root: Value) -> list[Value]:
 
     Leaves have nothing to pass on, so the sweep skips them, and so does this walk: most
     edges of a network lead to shared weights and inputs, and testing ``_parents`` first
-    spares those a set lookup. A node's shared parent tuples (``_parents`` and ``_tail``
-    of a fused neuron) are read once per walk, not once per node: in a layer, sixteen
+    spares those a set lookup. A fused neuron's shared parent tuples (``_parents`` and
+    ``_shared_inputs``) are read once per walk, not once per node: in a layer, sixteen
     neurons share one input tuple, and a hundred samples share each neuron's parameters.
 
     >>> from autograd_engine import Value
@@ -84,25 +84,25 @@ def interior_order(root: Value) -> list[Value]:
         return []
     seen = {root}
     read: set[int] = set()  # ids of shared parent tuples already read
-    last_tail = None
+    last_inputs = None
     stack = [root]
     found = [root]
     while stack:
         node = stack.pop()
         parents = node._parents
-        tail = node._tail
-        if tail is not None:
+        shared_inputs = node._shared_inputs
+        if shared_inputs is not None:
             # Read each shared tuple once. A layer's neurons are popped one after another,
-            # so comparing with the last tail settles most nodes without a set lookup.
+            # so comparing with the last input tuple settles most nodes without a set lookup.
             if id(parents) in read:
                 parents = ()
             else:
                 read.add(id(parents))
-            if tail is not last_tail:
-                last_tail = tail
-                if id(tail) not in read:
-                    read.add(id(tail))
-                    parents += tail
+            if shared_inputs is not last_inputs:
+                last_inputs = shared_inputs
+                if id(shared_inputs) not in read:
+                    read.add(id(shared_inputs))
+                    parents += shared_inputs
         for parent in parents:
             if parent._parents and parent not in seen:
                 seen.add(parent)

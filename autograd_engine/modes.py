@@ -35,6 +35,10 @@ class Mode(NamedTuple):
 _DEFAULT = Mode()
 _MODE: ContextVar[Mode | None] = ContextVar("autograd_engine_mode", default=None)
 
+active_mode = _MODE.get
+"""Internal API for the hot paths (building a node, the sweep): the mode in force, or
+``None`` when no switch is on, without ``current_mode``'s call and default."""
+
 
 def current_mode() -> Mode:
     """The switches in force in this thread or task.

@@ -58,8 +58,8 @@ def is_wide(node: Value) -> bool:
 
 def operand_count(node: Value) -> int:
     """How many operands ``node`` has (its parents, counted without joining its tuples)."""
-    tail = node._tail
-    return len(node._parents) + (0 if tail is None else len(tail))
+    inputs = node._shared_inputs
+    return len(node._parents) + (0 if inputs is None else len(inputs))
 
 
 def code_lines(order: list[Value]) -> int:

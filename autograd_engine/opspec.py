@@ -1,8 +1,9 @@
-"""How an op is declared and bound: ``OpSpec``, the ``OPS`` registry, ``defop``.
+"""How an op is declared: ``OpSpec``, the ``OPS`` registry, ``defop``.
 
-``ops.py`` holds the table itself (one ``defop`` call per primitive); this module holds
-what a table entry is, how ``defop`` turns one into a public function and a ``Value``
-method, and the builders that bind Python's operators to table entries.
+``ops.py``, ``nary.py`` and ``ops_math.py`` hold the table itself (one ``defop`` call per
+primitive); this module holds what a table entry is and how ``defop`` turns one into a
+public function, a ``Value`` method and, where the entry names one, a Python operator
+(``operators.py`` builds those).
 
 A rule has the form ``rule(g, out, *inputs, *params) -> one gradient per input``: ``g`` is
 the upstream gradient and ``out`` the op's result. Rules only return; the sweep adds.
@@ -16,9 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, cast, overload
 
+from autograd_engine.floats import to_float
+from autograd_engine.nodes import operands
+from autograd_engine.operators import bind_operator, unary_method
 from autograd_engine.sweep import register_op
 from autograd_engine.trace import Sym, call
-from autograd_engine.value import Rule, Value, constant, make_node, operands, to_float
+from autograd_engine.value import Rule, Value, make_node
 
 Number = float | int
 Scalar = Number | Value
@@ -195,12 +199,15 @@ def defop(
     inline: bool = False,
     activation: OpSpec | None = None,
     kink: Callable[..., float] | None = None,
+    operator: str = "",
     doc: str = "",
 ) -> OpFunction:
     """Register an op and return its public function (floats or Values in).
 
     A unary op with a ``doc`` also becomes a ``Value`` method (``x.tanh()``), and its
     docstring's examples join the calling module's doctests (its ``__test__``).
+    ``operator`` names the Python operator that runs the op on Values, without its
+    underscores: ``"mul"`` binds ``__mul__`` and ``__rmul__``, ``"neg"`` binds ``__neg__``.
     """
     if arity > 1 and len(domain) == 1:
         domain = domain * arity  # one tag for every input
@@ -238,6 +245,8 @@ def defop(
         caller.setdefault("__test__", {})[name] = function
         if arity == 1:
             setattr(Value, name, unary_method(spec) if not spec.params else function)
+    if operator:
+        bind_operator(spec, operator)
     return cast(OpFunction, function)
 
 
@@ -257,87 +266,6 @@ def _signature(spec: OpSpec) -> inspect.Signature:
     return inspect.Signature(inputs + params)
 
 
-def unary_method(spec: OpSpec, attribute: str = "", doc: str = "") -> Callable[[Value], Value]:
-    """``x.op()`` without the generic dispatch, as activations sit on the hot path.
-
-    ``attribute`` is the name it gets on ``Value`` (``"__neg__"``; the op's name by
-    default), so that pickle and ``help`` find it there.
-    """
-    forward, rule, op = spec.forward, spec.rule, spec.name
-    attribute = attribute or op
-
-    def method(self: Value) -> Value:
-        try:
-            data = forward(self._data)
-        except (ArithmeticError, ValueError) as exc:
-            raise spec.error([self._data], (), exc) from None
-        return make_node(data, (self,), rule, op)
-
-    method.__name__ = attribute
-    method.__qualname__ = f"Value.{attribute}"
-    method.__module__ = Value.__module__
-    method.__doc__ = doc or f"``{op}`` of this value; see ``autograd_engine.{op}``."
-    return method
-
-
 def number(x: Scalar) -> float:
     """The float inside a rule's argument, for the equality tests ``==`` cannot do on Values."""
     return x._data if isinstance(x, Value) else x
-
-
-def as_operand(x: object) -> Value | None:
-    """A Value for an operator's other side, or None (so Python tries the other type)."""
-    if isinstance(x, Value):
-        return x
-    try:
-        return constant(x)  # type: ignore[arg-type]
-    except TypeError:
-        return None
-
-
-def binary(spec: OpSpec, name: str = "") -> tuple[Callable[..., Any], Callable[..., Any]]:
-    """``a op b`` and its reflected form, built from one table entry.
-
-    ``name`` is the operator's ``Value`` name without underscores (``"add"`` for
-    ``__add__`` and ``__radd__``), so that ``help`` and pickle find the methods there.
-    """
-    forward, rule, op = spec.forward, spec.rule, spec.name
-
-    def method(self: Value, other: object) -> Value:
-        # Written out rather than sharing a helper: one Python call less on the most
-        # frequent node, and ``as_operand`` inlined for numbers (``x * 2``).
-        if not isinstance(other, Value):
-            try:
-                other = constant(other)  # type: ignore[arg-type]
-            except TypeError:
-                return NotImplemented  # type: ignore[no-any-return]
-            except OverflowError as exc:
-                raise OverflowError(f"{op}: {exc}") from None
-        try:
-            data = forward(self._data, other._data)
-        except (ArithmeticError, ValueError) as exc:
-            raise spec.error([self._data, other._data], (), exc) from None
-        return make_node(data, (self, other), rule, op)
-
-    def reflected(self: Value, other: object) -> Value:
-        try:  # ``2 * x``: a number on the left (a Value there would have done the op)
-            operand = constant(other)  # type: ignore[arg-type]
-        except TypeError:
-            return NotImplemented  # type: ignore[no-any-return]
-        except OverflowError as exc:
-            raise OverflowError(f"{op}: {exc}") from None
-        try:
-            data = forward(operand._data, self._data)
-        except (ArithmeticError, ValueError) as exc:
-            raise spec.error([operand._data, self._data], (), exc) from None
-        return make_node(data, (operand, self), rule, op)
-
-    if name:
-        for function, attribute, text in (
-            (method, f"__{name}__", f"``x {op} y``"),
-            (reflected, f"__r{name}__", f"``y {op} x`` for a number ``y``"),
-        ):
-            function.__name__, function.__qualname__ = attribute, f"Value.{attribute}"
-            function.__module__ = Value.__module__
-            function.__doc__ = f"{text}: the table's ``{op}`` op; numbers become constants."
-    return method, reflected

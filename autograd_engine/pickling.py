@@ -29,9 +29,9 @@ from typing import Any
 
 from autograd_engine.graph import topological_order
 from autograd_engine.opspec import OPS
-from autograd_engine.value import Rule, Value, _next_seq
+from autograd_engine.value import Rule, Value, next_seq
 
-# (data, grad, label, kind, scope, op, rule reference, parent positions, tail positions)
+# (data, grad, label, kind, scope, op, rule reference, parent positions, shared input positions)
 _Record = tuple[float, float, str, str | None, str | None, str, Any, tuple[int, ...], Any]
 
 
@@ -47,7 +47,7 @@ def reduce_value(value: Value) -> tuple[Any, ...]:
         if node.is_leaf:
             entries.append(node)
             continue
-        tail = node._tail
+        shared_inputs = node._shared_inputs
         entries.append(
             (
                 node.data,
@@ -58,7 +58,7 @@ def reduce_value(value: Value) -> tuple[Any, ...]:
                 node._op,
                 _rule_reference(node._rule, names),
                 tuple(position[p] for p in node._parents),
-                None if tail is None else tuple(position[p] for p in tail),
+                None if shared_inputs is None else tuple(position[p] for p in shared_inputs),
             )
         )
     return _graph, (entries,)
@@ -66,7 +66,7 @@ def reduce_value(value: Value) -> tuple[Any, ...]:
 
 def _leaf(data: float, grad: float, label: str, kind: str | None, scope: str | None) -> Value:
     node = _blank(data, grad, label, kind, scope)
-    node._op, node._parents, node._tail, node._rule = "", (), None, None
+    node._op, node._parents, node._shared_inputs, node._rule = "", (), None, None
     return node
 
 
@@ -78,12 +78,12 @@ def _graph(entries: list[Value | _Record]) -> Value:
         if isinstance(entry, Value):
             nodes.append(entry)
             continue
-        data, grad, label, kind, scope, op, reference, heads, tail = entry
+        data, grad, label, kind, scope, op, reference, parents, inputs = entry
         node = _blank(data, grad, label, kind, scope)
         node._op = op
         node._rule = _rule_from(reference)
-        node._parents = _parents(heads, nodes, shared)
-        node._tail = None if tail is None else _parents(tail, nodes, shared)
+        node._parents = _parents(parents, nodes, shared)
+        node._shared_inputs = None if inputs is None else _parents(inputs, nodes, shared)
         nodes.append(node)
     return nodes[-1]
 
@@ -91,7 +91,7 @@ def _graph(entries: list[Value | _Record]) -> Value:
 def _blank(data: float, grad: float, label: str, kind: str | None, scope: str | None) -> Value:
     node = Value.__new__(Value)
     node.data, node.grad, node.label, node.kind, node.scope = data, grad, label, kind, scope
-    node._seq = _next_seq()
+    node._seq = next_seq()
     return node
 
 

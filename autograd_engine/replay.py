@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from operator import attrgetter
 
+from autograd_engine.floats import to_float
 from autograd_engine.graph import topological_order
 from autograd_engine.interpret import Tiered, step_by_step
 from autograd_engine.modes import current_mode
@@ -39,15 +40,14 @@ from autograd_engine.replay_roles import (
     Feed,
     ReplayError,
     apply_feed,
+    check_fresh,
     check_inputs,
     check_params,
     check_roles,
-    compare_nodes,
     name,
     recordable,
-    same,
 )
-from autograd_engine.value import Value, to_float
+from autograd_engine.value import Value
 
 __all__ = ["Feed", "ReplayError", "Tape", "record"]
 
@@ -261,30 +261,7 @@ class Tape:
         autograd_engine.replay.ReplayError: check: the fresh graph has 3 nodes, the tape 2; \
 the code built another graph (a Python branch on data?)
         """
-        from autograd_engine.differentiate import grad
-
-        order = topological_order(fresh)
-        if len(order) != len(self._order):
-            raise ReplayError(
-                f"check: the fresh graph has {len(order)} nodes, the tape {len(self._order)}; "
-                "the code built another graph (a Python branch on data?)"
-            )
-        fresh_index = {node: i for i, node in enumerate(order)}
-        for position, (old, new) in enumerate(zip(self._order, order, strict=True)):
-            compare_nodes(position, old, new, self._index, fresh_index)
-        values = [leaf.data for leaf in order if not leaf._parents]
-        fresh_leaves = [leaf for leaf in order if not leaf._parents and leaf.kind != "constant"]
-        starts = [0.0] * len(self._grad_leaves)
-        out, _, grads = self._program(list(map(_Number, values)), starts, 1.0, True)
-        if not same(out, fresh.data):
-            raise ReplayError(f"check: replay gives {out!r}, the fresh graph {fresh.data!r}")
-        expected = grad(fresh, fresh_leaves)
-        for leaf, got, want in zip(fresh_leaves, grads, expected, strict=True):
-            if not same(got, want):
-                raise ReplayError(
-                    f"check: gradient of {name(leaf)}: replay gives {got!r}, "
-                    f"the fresh graph {want!r}"
-                )
+        check_fresh(fresh, self._order, self._index, self._program, len(self._grad_leaves))
 
     # ---- helpers ----------------------------------------------------------------------
 
@@ -306,12 +283,3 @@ the code built another graph (a Python branch on data?)
 
     def _step_by_step(self, seed: float, *, backward: bool, anomaly: bool) -> BaseException | None:
         return step_by_step(self._order, self._specs, seed, backward=backward, anomaly=anomaly)
-
-
-class _Number:
-    """A stand-in leaf (only ``._data``, the slot compiled programs read), to run on numbers."""
-
-    __slots__ = ("_data",)
-
-    def __init__(self, data: float) -> None:
-        self._data = data

@@ -2,7 +2,8 @@
 
 ``record`` fixes each leaf's role once; every run checks that no role changed (a
 constant's data, a leaf's ``kind``) and that a feed names only leaves it may write.
-``Tape.check`` compares a fresh graph with the recorded one node by node. Every refusal
+``Tape.check`` compares a fresh graph with the recorded one node by node
+(``check_fresh``), then their numbers. Every refusal
 is a ``ReplayError`` naming the leaf or node.
 """
 
@@ -10,11 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from operator import attrgetter
+from typing import Any
 
 from autograd_engine.backprop import describe
 from autograd_engine.codegen import spec_of
+from autograd_engine.floats import to_float
+from autograd_engine.graph import topological_order
 from autograd_engine.opspec import OpSpec
-from autograd_engine.value import Value, to_float
+from autograd_engine.value import Value
 
 Feed = Mapping[Value, float] | Sequence[float]
 
@@ -173,3 +177,45 @@ def apply_feed(
         numbers.append(to_float(value))
     for (leaf, _), number in zip(items, numbers, strict=True):
         leaf.data = number
+
+
+def check_fresh(
+    fresh: Value,
+    order_recorded: list[Value],
+    index: dict[Value, int],
+    program: Any,
+    grad_leaves: int,
+) -> None:
+    """``Tape.check``: ReplayError unless ``program`` gives what the fresh graph gives."""
+    from autograd_engine.differentiate import grad
+
+    order = topological_order(fresh)
+    if len(order) != len(order_recorded):
+        raise ReplayError(
+            f"check: the fresh graph has {len(order)} nodes, the tape {len(order_recorded)}; "
+            "the code built another graph (a Python branch on data?)"
+        )
+    fresh_index = {node: i for i, node in enumerate(order)}
+    for position, (old, new) in enumerate(zip(order_recorded, order, strict=True)):
+        compare_nodes(position, old, new, index, fresh_index)
+    values = [leaf.data for leaf in order if not leaf._parents]
+    fresh_leaves = [leaf for leaf in order if not leaf._parents and leaf.kind != "constant"]
+    starts = [0.0] * grad_leaves
+    out, _, grads = program(list(map(_Number, values)), starts, 1.0, True)
+    if not same(out, fresh.data):
+        raise ReplayError(f"check: replay gives {out!r}, the fresh graph {fresh.data!r}")
+    expected = grad(fresh, fresh_leaves)
+    for leaf, got, want in zip(fresh_leaves, grads, expected, strict=True):
+        if not same(got, want):
+            raise ReplayError(
+                f"check: gradient of {name(leaf)}: replay gives {got!r}, the fresh graph {want!r}"
+            )
+
+
+class _Number:
+    """A stand-in leaf (only ``._data``, the slot compiled programs read), to run on numbers."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: float) -> None:
+        self._data = data

@@ -12,135 +12,26 @@ activation passes its gradient to the sum, the sum to the bias and each product 
 each product to its weight and input. Those frames' numbers come from the fused node (the
 intermediates are not built), and the leaves end with the fused sweep's own gradients.
 
-Drawing is imported only when a frame is drawn, so stepping needs no Graphviz.
+Each frame is a ``Frame`` (``frames.py``); drawing is imported only when a frame is drawn,
+so stepping needs no Graphviz.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from functools import cached_property
-from pathlib import Path
 from typing import Any
 
-from autograd_engine.backprop import IN_NODES, backprop
-from autograd_engine.graph import interior_order, reachable
-from autograd_engine.value import Value, local_derivatives, to_float
+from autograd_engine.backprop import IN_NODES, backprop, local_derivatives
+from autograd_engine.floats import to_float
+from autograd_engine.frames import Frame, History
+from autograd_engine.graph import interior_order
+from autograd_engine.nary import SUM
+from autograd_engine.ops import MUL
+from autograd_engine.value import Value
+
+__all__ = ["Frame", "backward_steps"]
 
 _SHOWN_EDGES = 4  # inputs spelled out in an explanation before "and N more"
-
-
-class _History:
-    """Gradients at the start and what each step changed, so any frame can be redrawn
-    later with the gradients of its own moment (frames are often drawn after the loop)."""
-
-    def __init__(self, root: Value) -> None:
-        self.root = root
-        self.initial = {node: node.grad for node in reachable(root)}
-        self.changes: list[list[tuple[Value, float]]] = []
-        self.expanded = False
-        # Per step, what an expanded neuron's sum and products held (None: computed from
-        # the neuron's gradient, as once it is done); a neuron not yet reached holds zeros.
-        self.initial_parts: dict[Value, tuple[float, float] | None] = {}
-        self.part_changes: list[tuple[Value, tuple[float, float] | None] | None] = []
-
-    def grads_at(self, step: int) -> dict[Value, float]:
-        grads = dict(self.initial)
-        for changes in self.changes[:step]:
-            grads.update(changes)
-        return grads
-
-    def parts_at(self, step: int) -> dict[Value, tuple[float, float]]:
-        """The (sum, product) gradients of expanded neurons not finished by ``step``."""
-        parts = dict(self.initial_parts)
-        for change in self.part_changes[:step]:
-            if change is not None:
-                parts[change[0]] = change[1]
-        return {node: held for node, held in parts.items() if held is not None}
-
-
-@dataclass(frozen=True, eq=False)
-class Frame:
-    """One step of backward: ``node`` passed ``upstream`` on to its inputs.
-
-    ``inputs`` are what received gradient: ``node.parents``, or for a step inside an
-    expanded neuron (``part`` names it: the activation, ``"b + Σ w·x"`` or a product
-    ``"x[0]·w[0]"``) the Values and the names of the intermediates it passes to.
-    ``local[i]`` is d(step's output)/d(input i), ``contributions[i] = upstream * local[i]``
-    what input ``i`` received, and ``parent_grads[i]`` its gradient after this step (a
-    node used twice, as in ``x * x``, receives twice). ``step`` counts from 1 to ``total``.
-    """
-
-    step: int
-    total: int
-    node: Value
-    upstream: float
-    local: tuple[float, ...]
-    contributions: tuple[float, ...]
-    parent_grads: tuple[float, ...]
-    explanation: str
-    _history: _History = field(repr=False)
-    inputs: tuple[Value | str, ...] = ()
-    part: str = ""
-
-    def __str__(self) -> str:
-        return self.explanation
-
-    def grads(self) -> dict[Value, float]:
-        """Every node's gradient as it was right after this step."""
-        return self._history.grads_at(self.step)
-
-    def draw(self, *, depth: int | None = None, **options: Any) -> Any:
-        """Draw the graph at this step; ``depth`` draws only the node's neighbourhood.
-
-        A graph too big to draw whole (over ``max_nodes`` Values) is drawn around the
-        node, two hops deep, unless ``depth`` says otherwise. Takes the options of
-        ``draw_graph`` and returns its ``Graph``.
-        """
-        from autograd_engine.viz import DEFAULT_MAX_NODES, draw_graph
-
-        budget = options.get("max_nodes", DEFAULT_MAX_NODES)
-        if depth is None and budget is not None and len(self._history.initial) > budget:
-            depth = 2
-        if depth is not None:
-            options.update(focus=self.node, depth=depth)
-        options.setdefault("title", self.explanation)
-        options.setdefault("expand_neurons", self._history.expanded)
-        return draw_graph(
-            self._history.root,
-            highlight=(self.node,),
-            edge_labels={self.node},
-            grads=self.grads(),
-            part_grads=self._history.parts_at(self.step),
-            **options,
-        )
-
-    @cached_property
-    def graph(self) -> Any:
-        """The default drawing of this frame (a ``Graph``), made once."""
-        return self.draw()
-
-    @property
-    def source(self) -> str:
-        """DOT text of the default drawing."""
-        return str(self.graph.source)
-
-    def svg(self) -> str:
-        """SVG text of the default drawing."""
-        return str(self.graph.svg())
-
-    def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the default drawing (.svg, .png, .pdf or .dot)."""
-        return Path(self.graph.save(path))
-
-    def _repr_svg_(self) -> str:
-        return self.svg()
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        """The default drawing's bundle: SVG, PNG (for untrusted notebooks) and text."""
-        bundle: dict[str, Any] = self.graph._repr_mimebundle_(include, exclude)
-        return bundle
 
 
 def backward_steps(
@@ -195,7 +86,7 @@ def _steps(root: Value, grad: float, expand_neurons: bool | None) -> Iterator[Fr
     for node in order:
         node.grad = 0.0
     root.grad += grad
-    history = _History(root)
+    history = History(root)
     chains = {node: expand(node, 0.0) for node in order}
     added = sum(chain.added() for chain in chains.values() if chain is not None)
     wanted = (
@@ -242,7 +133,7 @@ def _neuron_frames(
     before: dict[Value, float],
     done: int,
     total: int,
-    history: _History,
+    history: History,
 ) -> Iterator[Frame]:
     """The steps of one fused neuron, already swept: activation, sum, each product.
 
@@ -265,9 +156,11 @@ def _neuron_frames(
     else:
         total_name = _name(node)  # a linear neuron is its sum
     names: list[Value | str] = [bias, *(part.label for part in chain.products)]
-    steps.append((total_name, "+", names, (1.0,) * (n + 1), received))
+    # Local derivatives from the table's rules at g = 1: the sum's, then each product's.
+    operands = [bias.data, *(w.data * x.data for w, x in zip(weights, xs, strict=True))]
+    steps.append((total_name, "+", names, _local(SUM.spec, *operands), received))
     for part, w, x in zip(chain.products, weights, xs, strict=True):
-        steps.append((part.label, "*", [w, x], (x.data, w.data), received))
+        steps.append((part.label, "*", [w, x], _local(MUL.spec, w.data, x.data), received))
     sum_step = 0 if chain.total is None else 1  # the step that reaches the products
     running: dict[Any, float] = dict(before)
     for k, (name, op, inputs, local, up) in enumerate(steps):
@@ -297,6 +190,11 @@ def _neuron_frames(
             inputs=tuple(inputs),
             part=chain.activation if k < sum_step else (name if k > sum_step else SUM_LABEL),
         )
+
+
+def _local(spec: Any, *inputs: float) -> tuple[float, ...]:
+    """d(op)/d(input) for each input: ``spec``'s rule at upstream gradient 1."""
+    return tuple(spec.rule(1.0, spec.forward(*inputs), *inputs))
 
 
 def _number(x: float) -> str:

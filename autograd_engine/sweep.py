@@ -13,7 +13,7 @@ sweep's bits by ``tests/test_backward_paths.py``:
 2. arity 1 and 2 unrolled: no list per node;
 3. linear n-ary ops (``OpSpec.linear``: ``sum``, ``dot``): skipped when their gradient
    is zero and their output finite, as every term is then a signed zero;
-4. the shared-tuple neuron (``affine``): its two parent tuples (parameters, inputs) read
+4. fused neurons (``affine``): their two parent tuples (parameters, shared inputs) read
    in place by the float form its op registers (``register_shared``), skipped at a zero
    gradient likewise.
 
@@ -27,14 +27,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from autograd_engine.backprop import IN_NODES, backprop, backward_error
-from autograd_engine.modes import _MODE
+from autograd_engine.modes import active_mode
 from autograd_engine.trace import NAMES, Sym, Untraceable, ref, text, trace
 
 if TYPE_CHECKING:
     from autograd_engine.opspec import OpSpec
     from autograd_engine.value import Rule, Value
 
-# The float form of a shared-tuple neuron's rule: accumulate(g, out, params, inputs).
+# The float form of a fused neuron's rule: accumulate(g, out, params, inputs).
 Shared = Callable[[float, float, "tuple[Value, ...]", "tuple[Value, ...]"], None]
 _SHARED: dict[Rule, Shared] = {}
 # Rules of linear n-ary ops (OpSpec.linear), whose zero-gradient nodes the sweep skips.
@@ -58,11 +58,11 @@ def register_op(spec: OpSpec) -> None:
 
 
 def register_shared(rule: Rule, accumulate: Shared) -> None:
-    """Let the sweep call ``accumulate(g, out, params, inputs)`` for shared-tuple neurons.
+    """Let the sweep call ``accumulate(g, out, params, inputs)`` for fused neurons.
 
     The sweep skips such a node whose gradient is exactly zero without calling it:
     register only ops whose every term is then a signed zero, which leaves any sum as it
-    was (``affine`` builds a shared-tuple node only when every operand is finite). A
+    was (``affine`` builds a fused node only when every operand is finite). A
     nonzero gradient may still lead to no terms (a closed relu); skipping those is its call.
     """
     _SHARED[rule] = accumulate
@@ -78,11 +78,11 @@ def fast_sweep(order):
             parents = node._parents
             if not parents:
                 continue
-            tail = node._tail
-            if tail is not None:  # (4) the shared-tuple neuron
+            inputs = node._shared_inputs
+            if inputs is not None:  # (4) a fused neuron
                 g = node._grad
                 if g:  # zero: every term a signed zero (see register_shared)
-                    shared[node._rule](g, node._data, parents, tail)
+                    shared[node._rule](g, node._data, parents, inputs)
                 continue
             arity = len(parents)
             rule = node._rule
@@ -151,7 +151,7 @@ def sweep(order: list[Value]) -> None:
     bit; the only trace a skip (3, 4) could leave is a leaf gradient a user set to -0.0
     staying -0.0 where adding +0.0 would have made it +0.0 (equal under ``==``).
     """
-    mode = _MODE.get()
+    mode = active_mode()
     if mode is not None and mode.anomaly:
         backprop(order, IN_NODES, check=True)
         return

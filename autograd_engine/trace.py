@@ -14,7 +14,7 @@ the generated code finds them in ``NAMES``.
 What a trace may write is its ``Dialect``: the default one writes plain Python on floats
 (graph replay, the fast sweep). ``in_dialect`` swaps it for the duration of a trace, so
 that the same rules spell ``select``, a call of another op and a Python branch in
-another vocabulary (``autograd_engine.batched_dialect``: NumPy arrays over a batch).
+another vocabulary (``autograd_engine.batched.dialect``: NumPy arrays over a batch).
 """
 
 from __future__ import annotations

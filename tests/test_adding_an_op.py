@@ -1,8 +1,10 @@
 """Adding an op is one ``defop`` call, proven: the README's ``cbrt`` and an op with a parameter.
 
-Each gets, with no other edit: its public function, a ``Value`` method, its doctest run,
-the suite's first and second derivative checks, graph replay, a drawing and
-``grad(create_graph=True)``. The ops are registered for the test and removed after it.
+``cbrt`` is the README's own code block, run as written. Each op gets, with no other
+edit: its public function, a ``Value`` method, its doctest run, the suite's first and
+second derivative checks, graph replay, a drawing and ``grad(create_graph=True)``; and
+the PyTorch counterpart map, checked by name without PyTorch, names it as missing until
+it has an entry. The ops are registered for the test and removed after it.
 """
 
 from __future__ import annotations
@@ -11,25 +13,34 @@ import doctest
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+import pytest
+import test_torch_reference
 from hypothesis import given
 from hypothesis import strategies as st
 from test_ops import first_derivative_check, second_derivative_check
 
 from autograd_engine import OPS, Value, defop, draw_graph, grad, record
 
+README = Path(__file__).parents[1] / "README.md"
+
+
+def readme_example() -> str:
+    """The Python block of the README's "Adding an op" section, as written there."""
+    section = README.read_text(encoding="utf-8").split("## Adding an op", 1)[1]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
+
 
 @contextmanager
 def new_ops() -> Iterator[tuple[Any, Any]]:
     """The two ops, each one defop call, as a user writes them; unregistered afterwards."""
-    cbrt = defop(
-        "cbrt",
-        lambda x: math.copysign(math.fabs(x) ** (1 / 3), x),  # forward on floats
-        lambda g, out, x: (g / (3 * out * out),),  # d/dx = 1 / (3 cbrt(x)^2)
-        domain=("nonzero",),  # where tests may sample it
-        doc="""Cube root.\n\n    >>> cbrt(8.0)\n    2.0\n    """,
-    )
+    namespace: dict[str, Any] = {"__name__": __name__}
+    exec(compile(readme_example(), str(README), "exec"), namespace)  # the README's cbrt
+    cbrt = namespace["cube_root"]
+    assert namespace["__test__"]["cbrt"] is cbrt  # defop put its doctest in that module
+    globals().setdefault("__test__", {})["cbrt"] = cbrt
     softsign = defop(
         "scaled_softsign",
         lambda x, scale: scale * x / (1 + math.fabs(x)),
@@ -85,3 +96,19 @@ def test_the_suites_derivative_checks_run_on_new_ops(data: st.DataObject) -> Non
         for name in ("cbrt", "scaled_softsign"):
             first_derivative_check(name, data)
             second_derivative_check(name, data)
+
+
+def test_the_torch_counterpart_map_names_a_new_op_on_every_machine() -> None:
+    # Runs with or without PyTorch: the map is checked by name, so a new op without a
+    # counterpart fails everywhere, not only where torch is installed.
+    with new_ops():
+        with pytest.raises(AssertionError):
+            test_torch_reference.test_every_op_has_a_torch_counterpart()
+        counterparts = test_torch_reference.TORCH_OPS
+        counterparts["cbrt"] = lambda x: x.sign() * x.abs() ** (1 / 3)
+        counterparts["scaled_softsign"] = lambda x, scale: scale * x / (1 + x.abs())
+        try:
+            test_torch_reference.test_every_op_has_a_torch_counterpart()
+        finally:
+            counterparts.pop("cbrt")
+            counterparts.pop("scaled_softsign")

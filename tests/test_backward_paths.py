@@ -86,8 +86,8 @@ def graphs(draw: st.DrawFn) -> tuple[Value, list[Value]]:
         if node is not None and math.isfinite(node.data) and abs(node.data) < 1e6:
             pool.append(node)
     # The output adds up the last few nodes, so that most of the graph is reached.
-    tail = pool[-3:]
-    out = tail[0] if len(tail) == 1 else ag.sum(tail)
+    last = pool[-3:]
+    out = last[0] if len(last) == 1 else ag.sum(last)
     assume(isinstance(out, Value) and out._parents)
     return out, leaves  # type: ignore[return-value]
 
@@ -105,7 +105,9 @@ def reference(out: Value) -> list[float]:
     return [node.grad for node in reachable(out)]
 
 
-@settings(deadline=None)
+# Hypothesis' own default example count (100), not the suite's lighter profile
+# (conftest.py: 40): the issue asks for this property at the default count.
+@settings(max_examples=100, deadline=None)
 @given(graphs())
 def test_every_backward_path_gives_the_reference_bits(drawn: tuple[Value, list[Value]]) -> None:
     out, _ = drawn

@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from autograd_engine import OPS, Value, detect_anomaly, dot, grad, no_grad, scope
 from autograd_engine import sum as vsum
 from autograd_engine.errors import AnomalyError
+from autograd_engine.floats import to_float
 from autograd_engine.trace import NAMES, Sym, Untraceable, text, trace
-from autograd_engine.value import to_float
 from tests.strategies import op_inputs
 
 finite = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)

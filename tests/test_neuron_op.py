@@ -81,7 +81,7 @@ def test_fused_node_equals_its_table_entry_even_with_repeated_operands(n, activa
     fast = affine(params, inputs, activation)
     name = "affine" if activation == "linear" else f"affine_{activation}"
     plain = OPS[name](*params, *inputs)
-    assert fast._tail is inputs and plain._tail is None  # grouped, and flat
+    assert fast._shared_inputs is inputs and plain._shared_inputs is None  # shared inputs, and flat
     assert fast.op == plain.op == name and fast.parents == plain.parents
     assert bits([fast.data]) == bits([plain.data])
     fast.backward()
@@ -96,7 +96,7 @@ def test_shared_tuples_are_stored_not_copied() -> None:
     params = (Value(1.0), Value(2.0), Value(0.5))
     inputs = (Value(3.0), Value(4.0))
     a, b = affine(params, inputs, "relu"), affine(params, inputs, "tanh")
-    assert a._parents is params and a._tail is inputs and b._tail is inputs
+    assert a._parents is params and a._shared_inputs is inputs and b._shared_inputs is inputs
     assert a.parents == (*params, *inputs)
     assert not a.is_leaf and a.data == 11.5
 
@@ -119,7 +119,7 @@ def test_a_non_finite_sum_builds_a_plain_node_that_adds_every_term() -> None:
     w, b = Value(math.inf), Value(0.0)
     x = Value(0.0)
     y = affine((w, b), (x,), "relu")  # inf * 0 is NaN: relu passes it on, nothing is skipped
-    assert y._tail is None and y.op == "affine_relu" and math.isnan(y.data)
+    assert y._shared_inputs is None and y.op == "affine_relu" and math.isnan(y.data)
     y.backward()
     plain_w, plain_b, plain_x = Value(math.inf), Value(0.0), Value(0.0)
     z = chain([plain_w, plain_b], [plain_x], "relu")
@@ -150,7 +150,7 @@ def test_no_grad_and_anomaly() -> None:
     w, b, x = Value(2.0), Value(1.0), Value(3.0)
     with ag.no_grad():
         y = affine((w, b), (x,), "relu")
-    assert y.is_leaf and y._tail is None and y.data == 7.0
+    assert y.is_leaf and y._shared_inputs is None and y.data == 7.0
     with ag.detect_anomaly():
         affine((w, b), (x,), "tanh").backward()
     assert w.grad == pytest.approx(3.0 * (1 - math.tanh(7.0) ** 2))
@@ -196,7 +196,9 @@ def test_affine_layer_builds_the_nodes_affine_would(n, rows, activation, data) -
     one_by_one = [affine(p, inputs, activation) for p in params]
     assert [y.op for y in layer] == [y.op for y in one_by_one]
     assert bits([y.data for y in layer]) == bits([y.data for y in one_by_one])
-    assert all(y._parents is p and y._tail is inputs for y, p in zip(layer, params, strict=True))
+    assert all(
+        y._parents is p and y._shared_inputs is inputs for y, p in zip(layer, params, strict=True)
+    )
     assert [y._seq for y in layer] == sorted(y._seq for y in layer)  # creation order kept
     loss = ag.sum(layer)
     loss.backward()
@@ -215,7 +217,9 @@ def test_affine_layer_falls_back_to_affine_on_anything_unusual() -> None:
     huge = (Value(1e308), Value(1e308), Value(0.0))
     ys = ag.affine_layer([good, as_list, huge], xs, "tanh")
     assert [y.data for y in ys[:2]] == [math.tanh(3.5)] * 2
-    assert ys[0]._tail is xs and ys[2]._tail is None  # an infinite sum: a plain node
+    assert (
+        ys[0]._shared_inputs is xs and ys[2]._shared_inputs is None
+    )  # an infinite sum: a plain node
     floats = ag.affine_layer([good], [1.0, 2.0], "linear")
     assert floats[0].data == 3.5 and floats[0].parents[3].kind == "constant"
     with pytest.raises(ValueError, match="3 params for 1 inputs"):

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 
-from autograd_engine.value import Value, local_derivatives
+from autograd_engine.backprop import local_derivatives
+from autograd_engine.value import Value
 from autograd_engine.viz import labels, shape
 from autograd_engine.viz.clusters import Summary
 from autograd_engine.viz.expand import EXPAND_LIMIT, Expansion, expand

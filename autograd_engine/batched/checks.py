@@ -22,7 +22,7 @@ import numpy as np
 from autograd_engine.backprop import backward_error
 
 if TYPE_CHECKING:
-    from autograd_engine.batched_program import Plan
+    from autograd_engine.batched.program import Plan
 
 Array = Any  # a NumPy array or scalar
 

@@ -1,22 +1,9 @@
-"""Batched replay: write one sample's loss with Values, run it over a whole batch as arrays.
+"""``record_batch`` and ``BatchedTape``: one sample's graph compiled once, run over batches.
 
-``record_batch(loss, params=..., inputs=..., targets=...)`` takes the graph of ONE
-sample's loss, as the user built it, and compiles it once into a NumPy program in which
-each scalar of the graph is an array over the batch (``autograd_engine.batched_program``;
-every statement traced from the op table in ``autograd_engine.batched_dialect``), each
-layer of fused neurons one matrix product. ``tape.run(X, Y)`` then runs forward and
-backward for a batch of any size and adds d(sum or mean of the per-sample losses)/d(param)
-into each parameter's ``.grad``, as ``backward()`` on a scalar build of the whole batch
-would (to rounding: ``batched_program`` says which sums run in another order).
-
-Roles of the graph's leaves, fixed when recording:
-
-- parameters (listed in ``params``, or leaves with ``kind == "parameter"``) are shared by
-  every sample: read from ``.data`` at each run, gradients summed over the batch;
-- inputs and targets (listed) are per-sample columns of ``X`` and ``Y``;
-- constants (``kind == "constant"``: numbers written into the expression) are baked in;
-- any other leaf is treated as a parameter (shared, read each run, gradient written),
-  as graph replay treats it; list it in ``inputs`` if it changes per sample.
+The package docstring (``autograd_engine.batched``) says what batched replay is and which
+roles the graph's leaves take. This module holds what users call: recording (roles
+checked, the program written) and running (batch shapes checked, parameters gathered into
+one array, gradients written back).
 
 Parameters are gathered into one array at the start of each run and gradients written
 back into ``.grad`` at its end, so the Values are in sync whenever user code can see them.
@@ -25,14 +12,8 @@ read and 7 ms to write MLP(784, [32, 10])'s 25,450 parameters, against 1.7 ms fo
 batch of 100 itself), so a loop over many small batches may keep its parameters in an
 array instead: ``run(X, Y, parameters=array, write=False)`` reads ``array`` and leaves the
 step's gradients in ``tape.gradients``; ``read_parameters``/``write_parameters`` bring
-the Values in sync when user code looks (a callback, the end of an epoch).
-
-What cannot be batched is what the graph does not record. A Python ``if`` on a Value
-(``if score > 0:``) picked one branch for the recorded sample; ``check(..., build=f)``
-rebuilds samples with the user's own code and refuses a graph of another shape.
-``where(cond, a, b)`` holds a condition computed in Python when the graph was built, so a
-graph containing it is refused at recording. Kinks inside ops (``relu``, ``abs``,
-``maximum``, ``clamp``: ``select`` in their rules) are element-wise and need nothing.
+the Values in sync when user code looks (a callback, the end of an epoch). That is what
+``fit(..., replay=True)`` does (``nn.batched_step``).
 """
 
 from __future__ import annotations
@@ -42,33 +23,12 @@ from itertools import repeat
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
-from autograd_engine.backprop import describe
+from autograd_engine.batched.errors import BatchingError, require_numpy
 from autograd_engine.graph import topological_order
 from autograd_engine.value import Value
 
 if TYPE_CHECKING:
-    from autograd_engine.batched_program import Plan, Program
-
-
-class BatchingError(ValueError):
-    """A graph cannot be run over a batch, or a batch does not fit the recorded graph.
-
-    >>> raise BatchingError("X has 3 columns for 2 inputs")
-    Traceback (most recent call last):
-    ...
-    autograd_engine.batched.BatchingError: X has 3 columns for 2 inputs
-    """
-
-
-def _numpy() -> Any:
-    try:
-        import numpy
-    except ImportError:
-        raise ImportError(
-            "batched replay (record_batch) needs NumPy, which is not installed; "
-            "pip install numpy (or the notebooks extra: pip install 'autograd-engine[notebooks]')"
-        ) from None
-    return numpy
+    from autograd_engine.batched.program import Plan, Program
 
 
 def record_batch(
@@ -112,7 +72,7 @@ def record_batch(
     >>> tape.losses.tolist()
     [6.25, 0.0]
     """
-    _numpy()
+    require_numpy()
     if not isinstance(sample_loss, Value):
         raise TypeError(f"record_batch: the loss must be a Value, got {type(sample_loss).__name__}")
     if reduction not in ("mean", "sum"):
@@ -150,10 +110,10 @@ class BatchedTape:
         reduction: str,
         exact: bool = False,
     ) -> None:
-        from autograd_engine.batched_program import make_plan, write_program
-        from autograd_engine.batched_roles import anomaly_check, columns_of, feed, specs_of
+        from autograd_engine.batched.program import make_plan, write_program
+        from autograd_engine.batched.roles import anomaly_check, columns_of, feed, specs_of
 
-        np = _numpy()
+        np = require_numpy()
         self._np = np
         self._feed_batch, self._anomaly_check = feed, anomaly_check
         order = topological_order(loss)
@@ -258,7 +218,7 @@ class BatchedTape:
         Raises:
             BatchingError: a sample's graph has another shape, or its numbers differ.
         """
-        from autograd_engine.batched_roles import compare_samples
+        from autograd_engine.batched.roles import compare_samples
 
         compare_samples(self, X, Y, samples, build)
 
@@ -311,9 +271,3 @@ class BatchedTape:
 
 
 _data = attrgetter("_data")
-
-
-def name_of(node: Value) -> str:
-    """How error messages name a node."""
-    label = f" {node.label!r}" if node.label else ""
-    return f"Value{label} (data={node.data!r}, {describe(node)})"

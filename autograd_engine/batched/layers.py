@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from autograd_engine.batched_writer import Writer, apply, slope
+from autograd_engine.batched.writer import Writer, apply, slope
 from autograd_engine.opspec import OpSpec
 from autograd_engine.trace import ref
 from autograd_engine.value import Value
 
 if TYPE_CHECKING:
-    from autograd_engine.batched_program import Plan
+    from autograd_engine.batched.program import Plan
 
 
 @dataclass

@@ -3,8 +3,8 @@
 Each scalar of the recorded graph becomes an array over the batch (a shared value, a
 parameter or a constant, stays a NumPy scalar and broadcasts). Every statement comes from
 the op table: each node's forward and rule are traced once in the array dialect
-(``autograd_engine.batched_dialect``); an op without an array form is looped over the
-batch with its float form (``autograd_engine.batched_checks``). Fused neurons that share
+(``autograd_engine.batched.dialect``); an op without an array form is looped over the
+batch with its float form (``autograd_engine.batched.checks``). Fused neurons that share
 one input tuple and the same activation (an ``affine_layer``) become one layer: their
 weights are a block of the parameter array ``P``, read as a matrix ``W``, and the layer is
 ``act(W @ X + b)`` forward, ``GU @ X.T`` (weights) and ``W.T @ GU`` (inputs) backward.
@@ -28,9 +28,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from autograd_engine.batched_dialect import expression, is_risky
-from autograd_engine.batched_layers import Layer, backward_layer, forward_layer, matrix_source
-from autograd_engine.batched_writer import Writer, apply, shallow, slope
+from autograd_engine.batched.dialect import expression, is_risky
+from autograd_engine.batched.layers import Layer, backward_layer, forward_layer, matrix_source
+from autograd_engine.batched.writer import Writer, apply, shallow, slope
 from autograd_engine.neuron import pre_activation_rule
 from autograd_engine.opspec import OpSpec
 from autograd_engine.trace import NAMES, Sym, Untraceable, text
@@ -144,10 +144,10 @@ def write_program(plan: Plan, output: Value, watch: list[Value], exact: bool = F
     w.lines.append(f"return out, ({watched})")
     lines = [part for line in w.lines for part in shallow(line)]
     source = "def program(P, X, Y, n, seed, backward, G):\n    " + "\n    ".join(lines)
-    from autograd_engine.batched_checks import runtime_names
+    from autograd_engine.batched.checks import runtime_names
 
     namespace = {**NAMES, **runtime_names(plan)}
-    exec(compile(source, "<autograd_engine.batched_program>", "exec"), namespace)
+    exec(compile(source, "<autograd_engine.batched.program>", "exec"), namespace)
     program: Program = namespace["program"]
     program.source = source  # type: ignore[attr-defined]  # for reading and debugging
     return program

@@ -196,7 +196,7 @@ def _derive(function: Callable[..., Any], arity: int) -> Callable[..., Any] | No
         from autograd_engine.trace import NAMES
 
         namespace = dict(NAMES)
-        exec(compile(source, "<autograd_engine.batched_dialect>", "exec"), namespace)
+        exec(compile(source, "<autograd_engine.batched.dialect>", "exec"), namespace)
         return namespace["form"]  # type: ignore[no-any-return]
     return _numpy_named(getattr(function, "__name__", ""))
 

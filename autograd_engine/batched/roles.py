@@ -13,26 +13,23 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from autograd_engine.batched.errors import BatchingError, name_of
 from autograd_engine.codegen import spec_of
 from autograd_engine.modes import current_mode
 from autograd_engine.neuron import affine
-from autograd_engine.value import Value, constant
+from autograd_engine.nodes import constant
+from autograd_engine.value import Value
 
 if TYPE_CHECKING:
-    from autograd_engine.batched import BatchedTape
-    from autograd_engine.batched_program import Spec
+    from autograd_engine.batched.program import Spec
+    from autograd_engine.batched.tape import BatchedTape
 
 
 def _error(message: str) -> Exception:
-    from autograd_engine.batched import BatchingError
-
     return BatchingError(message)
 
 
-def _name(node: Value) -> str:
-    from autograd_engine.batched import name_of
-
-    return name_of(node)
+_name = name_of
 
 
 def columns_of(
@@ -169,7 +166,7 @@ def _scalar_sample(
     tape: BatchedTape, x: list[float], y: list[float], j: int, build: Callable[..., Value] | None
 ) -> tuple[Value, list[float]]:
     """Sample ``j`` built as scalars and differentiated: (loss, gradients of parameters)."""
-    from autograd_engine.batched_checks import in_sample
+    from autograd_engine.batched.checks import in_sample
     from autograd_engine.differentiate import grad
 
     try:
@@ -180,7 +177,7 @@ def _scalar_sample(
             _same_shape(tape, loss, j)
         grads = grad(loss, tape.parameters)
     except (ArithmeticError, ValueError) as exc:
-        if getattr(exc, "sample", None) is not None or "BatchingError" in type(exc).__name__:
+        if getattr(exc, "sample", None) is not None or isinstance(exc, BatchingError):
             raise
         raise in_sample(exc, j) from None
     return loss, [float(g) for g in grads]

@@ -1,6 +1,6 @@
 """Writing a batched program: its lines, which gradients exist, statements from the table.
 
-``autograd_engine.batched_program`` walks the graph and ``batched_layers`` writes the
+``autograd_engine.batched.program`` walks the graph and ``layers`` writes the
 layers; both write through a ``Writer``, which keeps the lines and which gradient arrays
 exist so far, and get every expression from ``apply`` (an op's function traced in the
 array dialect, or the NumPy function of its name). ``shallow`` keeps each statement within
@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from autograd_engine.batched_dialect import array_form, expression
+from autograd_engine.batched.dialect import array_form, expression
 from autograd_engine.opspec import OpSpec
 from autograd_engine.trace import Sym, Untraceable, ref, text
 from autograd_engine.value import Value
 
 if TYPE_CHECKING:
-    from autograd_engine.batched_program import Plan
+    from autograd_engine.batched.program import Plan
 
 
 class Writer:
