@@ -1,4 +1,4 @@
-"""The neuron: ``act(w . x + b)``, the one place nn says what a neuron computes.
+"""The neuron, ``act(dot(w, x) + b)``: the one place nn says what a neuron computes.
 
 The forward pass is built for speed, because a scalar engine spends its whole training
 step here: a neuron is one fused node, ``autograd_engine.affine`` (``act(b + w . x)``),

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 
-import autograd_engine
 import nn
 from autograd_engine import Value
 from nn import MLP, SGD, Layer, Module, Neuron, fit, hinge, moons, mse, to_signed
@@ -230,25 +229,32 @@ def test_a_layer_follows_its_neuron_list_changed_in_place():
     assert second[0] == first[0] and second[1] == layer.neurons[1](xs).data != first[1]
 
 
+# The engine's public modules, as the README and the notebooks use them: the package,
+# its drawing subpackage and the worked examples the demos share.
+PUBLIC_ENGINE = {"autograd_engine", "autograd_engine.viz", "autograd_engine.examples"}
+# Known reaches into engine internals, left to the file's owner to remove (a subset check,
+# so removing one needs no edit here): nn.live refills an SVG with the drawing's format.
+KNOWN_INTERNAL = {("live.py", "autograd_engine.viz.labels", "format_number")}
+
+
 def test_nn_reads_the_engine_through_its_public_api_only():
-    seen = 0
+    seen, internal = 0, set()
     for path in FILES:
-        text = path.read_text()
-        assert not re.search(r"\b(ag|autograd_engine)\._", text), path.name
+        assert not re.search(r"\b(ag|autograd_engine)\._", path.read_text()), path.name
         for module, names in imports(path):
             if module.split(".")[0] != "autograd_engine":
                 continue
             seen += 1
-            assert not any(part.startswith("_") for part in module.split(".")), (path, module)
-            source = importlib.import_module(module)
-            public = getattr(source, "__all__", None)
+            if module not in PUBLIC_ENGINE:
+                internal.update((path.name, module, name) for name in names or ["*"])
+                continue
+            listed = getattr(importlib.import_module(module), "__all__", None)
+            exported = {"sum", "abs", "__version__"} | set(listed or ())  # see autograd_engine
             for name in names:
-                assert not name.startswith("_") or name == "__version__", (path, name)
-                if module == "autograd_engine":  # sum and abs: exported, kept out of __all__
-                    assert name in autograd_engine.__all__ or name in {"sum", "abs", "__version__"}
-                elif public is not None:
-                    assert name in public, (path, module, name)
-    assert seen > 10
+                assert not name.startswith("_") or name == "__version__", (path.name, name)
+                assert listed is None or name in exported, (path.name, module, name)
+    assert seen > 10  # the walk sees nn's imports of the engine
+    assert internal <= KNOWN_INTERNAL
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda path: path.name)
