@@ -40,8 +40,11 @@ def _terms(spec: OpSpec, *names: str) -> list[str]:
     return [text(term) for term in trace(spec.rule, *map(Sym, names))]
 
 
-_WEIGHT, _INPUT = _terms(MUL.spec, "gp", "p", "w", "x")  # d(w*x)/dw, d(w*x)/dx, times gp
-_BIAS = _terms(ADD.spec, "gp", "s", "b", "p")[0]  # d(b + p)/db, times gp
+# Internal API for code generators that add a neuron's terms (here the rule and the fast
+# sweep; replay's interpreter and drawings may read them too): source over the names
+# gp (the gradient reaching the sum), w, x (one weight and its input) and b (the bias).
+WEIGHT_TERM, INPUT_TERM = _terms(MUL.spec, "gp", "p", "w", "x")  # gp * d(w*x)/dw, /dx
+BIAS_TERM = _terms(ADD.spec, "gp", "s", "b", "p")[0]  # gp * d(b + p)/db
 _WEIGHT_DATA, _INPUT_DATA = _terms(MUL.spec, "gp", "p", "w._data", "x._data")
 
 _RULE = """
@@ -80,7 +83,7 @@ def _compile(template: str, name: str, **parts: str) -> Callable[..., Any]:
 
 
 pre_activation_rule: Rule = _compile(
-    _RULE, "pre_activation_rule", weight=_WEIGHT, bias=_BIAS, input=_INPUT
+    _RULE, "pre_activation_rule", weight=WEIGHT_TERM, bias=BIAS_TERM, input=INPUT_TERM
 )
 pre_activation_rule.__doc__ = (
     "The sum's terms for the gradient ``gp`` reaching it: weights, bias, then inputs."
@@ -113,7 +116,7 @@ class FusedActivation:
             "accumulate",
             slope=slope_text,
             weight=_WEIGHT_DATA,
-            bias=_BIAS,
+            bias=BIAS_TERM,
             input=_INPUT_DATA,
         )
         self.layer: Callable[[list[float]], list[float]] = _compile(

@@ -249,3 +249,17 @@ def test_relu_passes_negative_zero_and_nan_as_micrograd_and_pytorch_do() -> None
     assert bits([tape.forward()]) == bits([loss.data]) == bits([-0.0])
     assert math.isnan(ag.relu(math.nan)) and math.isnan(Value(math.nan).relu().data)
     assert math.isnan(affine((Value(math.nan), Value(0.0)), (Value(1.0),), "relu").data)
+
+
+def test_the_neuron_sum_terms_are_the_tables_product_and_sum_rules() -> None:
+    # The neuron writes no derivative of its own: its terms are * and + traced on names.
+    from autograd_engine.fused import BIAS_TERM, INPUT_TERM, WEIGHT_TERM, pre_activation_rule
+    from autograd_engine.trace import Sym, text
+
+    product = OPS["*"].rule(Sym("gp"), Sym("p"), Sym("w"), Sym("x"))
+    assert [text(t) for t in product] == [WEIGHT_TERM, INPUT_TERM]
+    assert text(OPS["+"].rule(Sym("gp"), Sym("s"), Sym("b"), Sym("p"))[0]) == BIAS_TERM
+    gp, (w1, w2), b, (x1, x2) = 1.5, (2.0, -3.0), 0.5, (4.0, 0.25)
+    per_pair = [OPS["*"].rule(gp, w * x, w, x) for w, x in ((w1, x1), (w2, x2))]
+    want = [t[0] for t in per_pair] + [OPS["+"].rule(gp, 0.0, b, 0.0)[0]] + [t[1] for t in per_pair]
+    assert pre_activation_rule(gp, 0.0, w1, w2, b, x1, x2) == want
