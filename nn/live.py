@@ -48,13 +48,15 @@ class LiveView:
         budget: the largest share of training time the view may take.
         sample: which input's graph to show (default the first).
 
+    The curves and the boundary are images at once, the graph once its layout (in the
+    background) is done:
+
     >>> from nn import MLP, SGD, fit, hinge, moons, to_signed
     >>> X, y = moons(20, seed=0)
     >>> model = MLP(2, [4, 1], seed=0)
     >>> view = LiveView(model, (X, to_signed(y)))
     >>> history = fit(model, hinge, SGD(model, lr=0.1), (X, to_signed(y)), epochs=3,
     ...               progress=False, callbacks=[view])
-    >>> # curves and boundary; the graph too once its layout (in the background) is done
     >>> view.updates >= 1 and view.html().count('src="data:image/svg+xml;base64,') >= 2
     True
     """
