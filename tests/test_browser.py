@@ -239,7 +239,11 @@ def test_notebook_shows_pictures_not_repr_text(jupyter, name, tmp_path) -> None:
         selector = ".jp-OutputArea-output img, .jp-OutputArea-output > svg"
 
         def drawn(d):  # a rendered picture of real size (not an icon, not still loading)
-            found = [e for e in d.find_elements(By.CSS_SELECTOR, selector) if e.size["width"] > 100]
+            found = [
+                e
+                for e in d.find_elements(By.CSS_SELECTOR, selector)
+                if e.size["width"] > 100 and e.size["height"] > 50
+            ]
             return found or False
 
         pictures = WebDriverWait(driver, 90).until(drawn)
