@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import base64
 import re
+import struct
+import zlib
 
 import pytest
 
-from nn import MLP, SGD, fit, hinge, moons, to_signed
+from autograd_engine import Value, no_grad
+from nn import MLP, SGD, fit, hinge, live_png, moons, to_signed
 from nn.live import LiveView
 
 pytest.importorskip("pygraphviz", reason="the draw extra is not installed")
@@ -23,10 +26,30 @@ class Output:
         self.shown.append(html.data)
 
 
-def pictures(document: str) -> list[str]:
-    """The SVGs of the view's images: curves, boundary, graph."""
-    found = re.findall(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', document)
-    return [base64.b64decode(data).decode("utf-8") for data in found]
+def pictures(document: str) -> list[tuple[str, bytes]]:
+    """The view's images, in order (curves, boundary, graph): each its kind and bytes."""
+    found = re.findall(r'src="data:image/(png|svg\+xml);base64,([A-Za-z0-9+/=]+)"', document)
+    return [(kind, base64.b64decode(data)) for kind, data in found]
+
+
+def graph_svg(document: str) -> str:
+    kinds = [kind for kind, _ in pictures(document)]
+    assert kinds == ["png", "png", "svg+xml"], kinds
+    return pictures(document)[2][1].decode("utf-8")
+
+
+def colours(png: bytes) -> set[tuple[int, int, int]]:
+    """The colours of an 8-bit RGB PNG without filters (as nn.live_png writes them)."""
+    width, height = struct.unpack(">II", png[16:24])
+    at, data = 8, b""
+    while at < len(png):
+        (length,) = struct.unpack(">I", png[at : at + 4])
+        if png[at + 4 : at + 8] == b"IDAT":
+            data += png[at + 8 : at + 8 + length]
+        at += 12 + length
+    raw = zlib.decompress(data)
+    rows = [raw[y * (3 * width + 1) + 1 : (y + 1) * (3 * width + 1)] for y in range(height)]
+    return {(row[i], row[i + 1], row[i + 2]) for row in rows for i in range(0, len(row), 3)}
 
 
 def trained_view(epochs: int = 30) -> tuple[LiveView, Output, MLP]:
@@ -51,23 +74,72 @@ def test_one_output_is_updated_in_place_up_to_the_last_step() -> None:
     view, output, _ = trained_view()
     assert view.updates == len(output.shown) >= 2
     last = output.shown[-1]
-    curves, boundary, *_ = pictures(last)
-    assert "step 30:" in last and "<polyline" in curves and "<circle" in boundary
+    assert "step 30:" in last and len(view.loss) == 30
     assert "<svg" not in last  # inline SVG is stripped by untrusted notebooks: images only
-    assert len(view.loss) == 30
+    # The last picture, the one a saved notebook keeps, is all PNG (GitHub shows PNG).
+    assert [kind for kind, _ in pictures(last)] == ["png", "png", "png"]
+    curves, boundary, graph = (data for _, data in pictures(last))
+    assert {live_png.LOSS, live_png.ACCURACY} <= colours(curves)
+    assert {
+        live_png.POSITIVE_SIDE,
+        live_png.NEGATIVE_SIDE,
+        live_png.POSITIVE_POINT,
+        live_png.NEGATIVE_POINT,
+    } <= colours(boundary)
+    assert graph.startswith(b"\x89PNG") and len(graph) > 10_000
+
+
+def test_updates_before_the_last_show_the_graph_as_svg_with_its_numbers() -> None:
+    view, _, _ = trained_view()
+    view.wait(60)
+    middle = view.html()
+    assert ">data " in graph_svg(middle) and ">grad " in graph_svg(middle)
 
 
 def test_the_graph_is_laid_out_once_and_only_its_numbers_change() -> None:
     view, _, model = trained_view()
-    view._layout.join(timeout=60)
+    view.wait(60)
     first = view.html()
     for p in model.parameters():
         p.data += 0.5  # training moves the weights: the numbers change, not the layout
     second = view.html()
     layout = re.compile(r'(points|cx|cy|x|y)="[^"]*"')
-    graph = lambda doc: pictures(doc)[2]  # noqa: E731
+    graph = graph_svg
     assert layout.findall(graph(first)) == layout.findall(graph(second))
     assert re.findall(r">data [^<]*<", graph(first)) != re.findall(r">data [^<]*<", graph(second))
+
+
+def test_the_boundary_is_scored_by_a_batched_tape_that_matches_the_model() -> None:
+    pytest.importorskip("numpy")
+    view, _, model = trained_view()
+    assert view._batched()
+    grid = [[-1.0, 0.5], [0.3, -0.2], [2.0, 1.0]]
+    with no_grad():
+        expected = [model(x).data for x in grid]
+    assert view._scores(grid) == pytest.approx(expected, rel=1e-12, abs=1e-12)
+
+
+class Branching:
+    """A model that branches on its Value in Python: a tape records one branch only."""
+
+    def __init__(self) -> None:
+        self.w = Value(1.0, label="w")
+
+    def parameters(self) -> list[Value]:
+        return [self.w]
+
+    def __call__(self, x: list[Value | float]) -> Value:
+        s = self.w * x[0]
+        return s if s.data > 0 else -s * 3.0 + x[1]
+
+
+def test_a_model_a_tape_cannot_follow_is_scored_point_by_point() -> None:
+    pytest.importorskip("numpy")
+    X = [[1.0, 0.0], [-1.0, 1.0], [0.5, -0.5], [-2.0, 0.0], [2.0, 2.0]]
+    view = LiveView(Branching(), (X, [1, -1, 1, -1, 1]))
+    assert not view._batched()  # recorded at (0, 0): the other branch; the check sees it
+    assert view._scores([[-1.0, 1.0]]) == [4.0]
+    assert "decision boundary" in view.html()
 
 
 def test_showing_the_sample_leaves_the_training_gradients_alone() -> None:
