@@ -38,9 +38,12 @@ from autograd_engine import Value, draw_graph, no_grad
 from nn.history import StepRecord
 from nn.live_png import boundary_png, curves_png
 
-# The sample's graph shows the Values nearest the output, few enough to read at 6 inches
+# The sample's graph shows the Values nearest the output, few enough to read at 8 inches
 # (at 24 the summary boxes' edges make a tangle taller than the view).
 GRAPH_NODES = 8
+# 768 px: its own row of the view, inside a notebook's ~830-px output area; at 6 inches the
+# Graphviz layout was scaled down until its texts were 6 px high.
+GRAPH_INCHES = 8
 _NUMBER = re.compile(r">(data|grad) [^<]*<")
 _FIELD = re.compile(r">(data|grad) [^<]*<")
 
@@ -175,7 +178,9 @@ class LiveView:
             output = _first(self.model(point))
             output.label = "output"
             output.backward()
-            graph = draw_graph(output, max_nodes=GRAPH_NODES, size=6, expand_neurons=False)
+            graph = draw_graph(
+                output, max_nodes=GRAPH_NODES, size=GRAPH_INCHES, expand_neurons=False
+            )
         finally:
             for p, g in zip(parameters, saved, strict=True):
                 p.grad = g
