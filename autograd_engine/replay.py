@@ -30,6 +30,7 @@ Roles of leaves, fixed when recording and checked on every run:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import repeat
 from operator import attrgetter
 
 from autograd_engine.floats import to_float
@@ -215,8 +216,9 @@ class Tape:
             out, watched, grads = self._program(self._leaves, starts, seed, True)
         except (ArithmeticError, ValueError) as exc:
             raise self._explain(exc) from exc
-        for leaf, value in zip(self._grad_leaves, grads, strict=True):
-            leaf.grad = value
+        # The program's numbers are floats already: write the slots, not through the setter.
+        for _ in map(setattr, self._grad_leaves, repeat("_grad"), grads):
+            pass
         if self._output._parents:  # as backward() leaves it; a leaf output was written above
             self._output.grad = 0.0 + seed
         return self._publish(out, watched)
@@ -272,9 +274,9 @@ the code built another graph (a Python branch on data?)
         check_roles(self._leaves, self._kinds, self._constants, self._constant_data)
 
     def _publish(self, out: float, watched: tuple[float, ...]) -> float:
-        self._output.data = out
-        for node, value in zip(self._watch, watched, strict=True):
-            node.data = value
+        self._output._data = out  # floats from the program: no conversion needed
+        for _ in map(setattr, self._watch, repeat("_data"), watched):
+            pass
         return out
 
     def _explain(self, exc: BaseException) -> BaseException:

@@ -35,13 +35,16 @@ from nn import MLP
 from tests.strategies import op_inputs
 
 
-@pytest.fixture(scope="module", params=["compiled", "interpreted"])
+@pytest.fixture(scope="module", params=["compiled", "chunks", "interpreted"])
 def tier(request: pytest.FixtureRequest) -> Iterator[str]:
-    """A test that asks for it runs twice: on tapes compiled when recorded, and on tapes
-    that only interpret."""
+    """A test that asks for it runs three times: on tapes compiled when recorded (as one
+    function when small, as they are here), the same cut into chunks of 40 lines (as a
+    big tape is), and on tapes that only interpret."""
     with pytest.MonkeyPatch.context() as patch:
-        if request.param == "compiled":
+        if request.param in ("compiled", "chunks"):
             patch.setattr(interpret, "EAGER_LINES", 10**12)
+            if request.param == "chunks":
+                patch.setattr(codegen, "CHUNK_LINES", 40)
         else:
             patch.setattr(interpret, "EAGER_LINES", -1)
             patch.setattr(interpret, "COMPILE_SECONDS_PER_LINE", math.inf)
