@@ -15,6 +15,12 @@ what an earlier chunk computed and writes back what a later chunk needs. A node 
 many operands is called through its table functions on ``*map(V.__getitem__, K)``,
 four lines whatever its width, instead of being traced into an expression per operand.
 
+A tape that fits one chunk (the usual case: up to ``CHUNK_LINES`` lines) becomes one
+function of forward and backward, every value a local from its statement to its last use,
+and only what the driver reads written to ``V``: storing ~10^4 values into a list and
+loading them back cost a compiled demo step about 10% (an optimisation of the same
+statements; the chunked form is held to the same bits by ``tests/test_replay.py``).
+
 ``autograd_engine.replay`` owns the user-facing side (roles of leaves, feeding, checks).
 """
 
@@ -95,16 +101,18 @@ def compile_graph(
     (25.0, (), (10.0,))
     """
     writer = Writer(order, specs)
-    forward = writer.forward_chunks()
-    backward = writer.backward_chunks()
     slot = writer.slot
+    out, watched = slot[order[-1]], [slot[node] for node in watch]
+    if nc.code_lines(order) <= CHUNK_LINES:  # one function; every value stays a local
+        chunks: tuple[Chunk | list[Chunk], ...] = (writer.whole({out, *watched}),)
+    else:
+        chunks = (writer.forward_chunks(), writer.backward_chunks())
     return _driver(
         len(writer.slot) + len(writer.pre),
         sum(1 for node in order if not node._parents),
-        forward,
-        backward,
-        slot[order[-1]],
-        [slot[node] for node in watch],
+        chunks,
+        out,
+        watched,
         [slot[leaf] for leaf in grad_leaves],
     )
 
@@ -112,30 +120,39 @@ def compile_graph(
 def _driver(
     size: int,
     leaf_count: int,
-    forward: list[Chunk],
-    backward: list[Chunk],
+    chunks: tuple[Any, ...],
     out: int,
     watch: list[int],
     grads: list[int],
 ) -> Program:
-    """The program: fill the slots, run the chunks, read the results."""
+    """The program: fill the slots, run the code, read the results.
+
+    ``chunks`` is ``(whole,)``, one function of ``(V, G, backward)`` for a tape that fits
+    one chunk, or ``(forward chunks, backward chunks)``.
+    """
     padding = [0.0] * (size - leaf_count)
 
     def replay(leaves: Any, starts: Any, seed: float, run_backward: bool) -> tuple[Any, ...]:
         values = list(map(_data, leaves))
         values += padding
-        for chunk in forward:
-            chunk(values)
+        gradients: list[float] = []
+        if run_backward:
+            gradients = [0.0] * size  # interior gradients start from 0.0, as backward() zeroes
+            for k, start in zip(grads, starts, strict=True):
+                gradients[k] = start
+            gradients[out] += seed
+        if len(chunks) == 1:
+            chunks[0](values, gradients, run_backward)
+        else:
+            forward, backward = chunks
+            for chunk in forward:
+                chunk(values)
+            for chunk in backward if run_backward else ():
+                chunk(values, gradients)
         output = values[out]
         watched = tuple(map(values.__getitem__, watch))
         if not run_backward:
             return output, watched
-        gradients = [0.0] * size  # interior gradients start from 0.0, as backward() zeroes them
-        for k, start in zip(grads, starts, strict=True):
-            gradients[k] = start
-        gradients[out] += seed
-        for chunk in backward:
-            chunk(values, gradients)
         return output, watched, tuple(map(gradients.__getitem__, grads))
 
     return replay
@@ -157,6 +174,7 @@ class Writer:
         self.names = nc.Names(self.namespace)
         self.local: set[int] = set()  # value slots held in locals of the current chunk
         self.loads: set[int] = set()  # ... of which read from V on entry
+        self.stored: set[int] | None = None  # value slots written to V (None: every one)
 
     def value(self, k: int) -> str:
         """Value slot ``k`` in the current chunk: a local, loaded on entry if it comes from V."""
@@ -184,6 +202,24 @@ class Writer:
         del source
         exec(code, self.namespace)
         return self.namespace.pop("chunk")  # type: ignore[no-any-return]  # exec defined it
+
+    # ---- one function (a tape that fits one chunk) ---------------------------------------
+
+    def whole(self, published: set[int]) -> Chunk:
+        """Forward and backward as one function of ``(V, G, backward)``, values in locals.
+
+        Only what the driver reads (``published``) and what a wide node reads through
+        ``V`` are stored in ``V``; the backward part reads every value as a local.
+        """
+        wide = (p for node in self.ops if nc.is_wide(node) for p in node.parents)
+        self.stored = published | {self.slot[p] for p in wide}
+        lines = [line for node in self.ops for line in self._forward(node)]
+        lines += ["if not backward:", "    return"]
+        sweep = Sweep(self, nc.needs_grad(self.order))
+        for node in reversed(self.ops):
+            if sweep.needs[node]:
+                sweep.node(node)
+        return self.compile(lines + sweep.close(), "V, G, backward")
 
     # ---- forward -----------------------------------------------------------------------
 
@@ -215,11 +251,15 @@ class Writer:
             total, out = nc.forward_texts(self.names, self.specs[node], inputs, pre)
         lines = []
         if total is not None:
-            lines.append(f"V[{u}] = v{u} = {total}")
+            lines.append(f"{self._store(u)}v{u} = {total}")  # type: ignore[arg-type]  # fused: u
             self.local.add(u)  # type: ignore[arg-type]  # a fused neuron has a pre-activation slot
-        lines.append(f"V[{s}] = v{s} = {out}")
+        lines.append(f"{self._store(s)}v{s} = {out}")
         self.local.add(s)
         return lines
+
+    def _store(self, k: int) -> str:
+        """``V[k] = `` where value ``k`` must reach ``V`` (in chunks: every value)."""
+        return f"V[{k}] = " if self.stored is None or k in self.stored else ""
 
     # ---- backward ----------------------------------------------------------------------
 

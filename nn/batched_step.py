@@ -86,7 +86,7 @@ class BatchedStep:
         self.record_seconds = 0.0
         self._single = True  # the model gives one Value per sample (not a list)
         self._update: ArrayUpdate | None = None
-        self._map: Any = None  # how the tape's parameters sit among the optimizer's
+        self._order: ParameterOrder | None = None  # None: the tape's order is the optimizer's
 
     def __call__(self, rows: Sequence[int]) -> tuple[float, list[Any]]:
         """Train on the data's ``rows``; the loss before the update and the outputs."""
@@ -127,20 +127,12 @@ class BatchedStep:
 
     def _step_on_arrays(self, update: ArrayUpdate, X: Any, Y: Any) -> float:
         """The same step with the parameters, gradients and update kept in arrays."""
-        np = self._np
-        tape_index, optimizer_index, identical = self._map
-        weights = update.weights
-        if identical:
-            theta = weights
-        else:
-            theta = np.array([p.data for p in self.tape.parameters], dtype=np.float64)
-            theta[tape_index] = weights[optimizer_index]
+        weights, order = update.weights, self._order
+        theta = weights if order is None else order.tape_parameters(weights)
         value = float(self.tape.run(X, Y, parameters=theta, write=False))
-        if identical:
-            gradients = self.tape.gradients
-        else:
-            gradients = np.zeros(len(weights))
-            gradients[optimizer_index] = self.tape.gradients[tape_index]
+        gradients = self.tape.gradients
+        if order is not None:
+            gradients = order.optimizer_gradients(gradients)
         if self._l2:
             numbers = weights.tolist()
             value += self._l2 * cast(float, ag.dot(numbers, numbers))
@@ -199,24 +191,69 @@ class BatchedStep:
         self.record_seconds = time.process_time() - started
         self._update = array_update(self._optimizer)
         if self._update is not None:
-            self._map = self._parameter_map()
+            self._order = ParameterOrder.between(self.tape.parameters, self._optimizer.parameters)
 
     def _build(self, xs: list[Value], ys: list[Value]) -> Value:
         """One sample's loss from the user's model, on fresh leaves (for ``check``)."""
         outputs, _ = _outputs(self._model(xs))
         return self._form.build(outputs, ys)
 
-    def _parameter_map(self) -> tuple[Any, Any, bool]:
-        """Where each of the tape's parameters sits in the optimizer's list."""
-        np = self._np
-        mine, theirs = self.tape.parameters, self._optimizer.parameters
-        if len(mine) == len(theirs) and all(a is b for a, b in zip(mine, theirs, strict=True)):
-            return None, None, True
-        position = {p: i for i, p in enumerate(theirs)}
-        pairs = [(k, position[p]) for k, p in enumerate(mine) if p in position]
-        tape_index = np.array([k for k, _ in pairs], dtype=np.intp)
-        optimizer_index = np.array([i for _, i in pairs], dtype=np.intp)
-        return tape_index, optimizer_index, False
+
+class ParameterOrder:
+    """Where the tape's parameters sit in the optimizer's array, computed once per ``fit``.
+
+    The tape lists its parameters in graph order, the optimizer in the model's (a layer's
+    biases land elsewhere), so each step gathers the tape's vector from the optimizer's
+    array and scatters the gradients back: two NumPy index operations, where reading
+    every ``.data`` again would cost more than the step. A parameter of the tape that the
+    optimizer does not train (frozen by the user) is read from its Value at every step,
+    since only user code changes it; it gets no gradient.
+
+    >>> from autograd_engine import Value
+    >>> import numpy as np
+    >>> a, b, frozen = Value(1.0), Value(2.0), Value(5.0)
+    >>> order = ParameterOrder.between([b, frozen, a], [a, b])
+    >>> order.tape_parameters(np.array([10.0, 20.0])).tolist()
+    [20.0, 5.0, 10.0]
+    >>> order.optimizer_gradients(np.array([0.2, 0.5, 0.1])).tolist()
+    [0.1, 0.2]
+    >>> ParameterOrder.between([a, b], [a, b]) is None  # the same order: nothing to map
+    True
+    """
+
+    def __init__(self, tape: Sequence[Value], optimizer: Sequence[Value]) -> None:
+        import numpy as np
+
+        self._np = np
+        position = {p: i for i, p in enumerate(optimizer)}
+        trained = [(k, position[p]) for k, p in enumerate(tape) if p in position]
+        self._tape_index = np.array([k for k, _ in trained], dtype=np.intp)
+        self._optimizer_index = np.array([i for _, i in trained], dtype=np.intp)
+        self._frozen = [(k, p) for k, p in enumerate(tape) if p not in position]
+        self._frozen_index = np.array([k for k, _ in self._frozen], dtype=np.intp)
+        self._sizes = (len(tape), len(optimizer))
+
+    @classmethod
+    def between(cls, tape: Sequence[Value], optimizer: Sequence[Value]) -> ParameterOrder | None:
+        """The map from ``optimizer``'s order to ``tape``'s, or None when they are one."""
+        same = len(tape) == len(optimizer)
+        if same and all(a is b for a, b in zip(tape, optimizer, strict=True)):
+            return None
+        return cls(tape, optimizer)
+
+    def tape_parameters(self, weights: Any) -> Any:
+        """The tape's parameter vector from the optimizer's ``weights``."""
+        theta = self._np.empty(self._sizes[0])
+        theta[self._tape_index] = weights[self._optimizer_index]
+        if self._frozen:
+            theta[self._frozen_index] = [p.data for _, p in self._frozen]
+        return theta
+
+    def optimizer_gradients(self, gradients: Any) -> Any:
+        """The tape's ``gradients`` in the optimizer's order (zero where it has none)."""
+        out = self._np.zeros(self._sizes[1])
+        out[self._optimizer_index] = gradients[self._tape_index]
+        return out
 
 
 def _outputs(produced: Any) -> tuple[list[Value], bool]:

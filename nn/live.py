@@ -307,10 +307,9 @@ def _number_slots(graph: Any) -> list[tuple[str, str]]:
 def _refill(svg: str, slots: list[tuple[str, str]], graph: Any) -> str:
     """The first SVG with today's numbers: the same layout, new text. The same model on
     the same point gives the same graph, so the DOT names (``v7``) match."""
-    from autograd_engine.viz.labels import format_number
+    from autograd_engine.viz import format_number
 
-    plan = graph._plan
-    by_name = {f"v{plan.index[unit]}": unit for unit in plan.units if isinstance(unit, Value)}
+    by_name = {name: node for node, name in graph.node_names.items()}
     values = iter(slots)
 
     def number(match: re.Match[str]) -> str:

@@ -54,10 +54,15 @@ def _labelled(value: Scalar, name: str) -> Scalar:
     return value
 
 
-def _flat(x: Any) -> list[Any]:
+def output_list(x: Any) -> list[Any]:
     """A prediction or target that may itself be a list (a model with several outputs).
 
-    A NumPy row (``y.reshape(-1, 1)[i]``) counts as a list of its numbers.
+    A NumPy row (``y.reshape(-1, 1)[i]``) counts as a list of its numbers. Internal to nn
+    (``sample_losses`` reads targets the same way); not exported from ``nn``.
+
+    >>> import numpy as np
+    >>> output_list(2.0), output_list((1.0, 2.0)), output_list(np.array([3.0]))
+    ([2.0], [1.0, 2.0], [3.0])
     """
     if getattr(x, "ndim", 0) >= 1:
         return list(x.tolist())
@@ -79,7 +84,7 @@ def mse(predictions: Any, targets: Any) -> Scalar:
     """
     terms = []
     for index, (prediction, target) in enumerate(_pairs(predictions, targets, "mse")):
-        outputs, wanted = _flat(prediction), _flat(target)
+        outputs, wanted = output_list(prediction), output_list(target)
         if len(outputs) != len(wanted):
             raise ValueError(
                 f"mse: example {index} has {len(outputs)} output(s) but its target holds "
@@ -154,12 +159,12 @@ def cross_entropy(logits: Any, labels: Any) -> Scalar:
     Labels may be any integer type (NumPy's included), as ``fit`` passes NumPy arrays
     through; floats and bools are refused.
     """
-    if _class_index(labels) is not None or isinstance(labels, numbers.Number):
+    if class_index(labels) is not None or isinstance(labels, numbers.Number):
         logits, labels = [logits], [labels]  # one example
     terms = []
     for example, label in _pairs(logits, labels, "cross_entropy"):
         example = list(example)
-        index = _class_index(label)
+        index = class_index(label)
         if index is None or not 0 <= index < len(example):
             raise ValueError(
                 f"cross_entropy: label {label!r} is not a class index for {len(example)} logits"
@@ -168,8 +173,16 @@ def cross_entropy(logits: Any, labels: Any) -> Scalar:
     return _mean(terms, "cross_entropy")
 
 
-def _class_index(label: Any) -> int | None:
-    """``label`` as an int when it is an integer of any type (np.int64...), else None."""
+def class_index(label: Any) -> int | None:
+    """``label`` as an int when it is an integer of any type (np.int64...), else None.
+
+    A bool is no class index (``True`` is a binary target, not class 1). Internal to nn
+    (``sample_losses`` reads labels the same way); not exported from ``nn``.
+
+    >>> import numpy as np
+    >>> class_index(np.int64(2)), class_index(True), class_index(1.0), class_index([0, 1])
+    (2, None, None, None)
+    """
     if isinstance(label, bool) or type(label).__name__ == "bool_":
         return None
     try:

@@ -33,7 +33,14 @@ from typing import Any
 
 import autograd_engine as ag
 from autograd_engine import Value
-from nn.losses import _class_index, _flat, bce_with_logits, cross_entropy, hinge, mse
+from nn.losses import (
+    bce_with_logits,
+    class_index,
+    cross_entropy,
+    hinge,
+    mse,
+    output_list,
+)
 
 Rows = list[list[float]]
 
@@ -110,7 +117,7 @@ def _mse_build(outputs: Sequence[Value], targets: Sequence[Value]) -> Value:
 def _mse_encode(targets: Any, outputs: int) -> Rows:
     rows = []
     for index, target in enumerate(targets):
-        wanted = [float(t) for t in _flat(target)]
+        wanted = [float(t) for t in output_list(target)]
         if len(wanted) != outputs:
             raise ValueError(
                 f"mse: example {index} has {outputs} output(s) but its target holds "
@@ -161,7 +168,7 @@ def _cross_entropy_build(outputs: Sequence[Value], targets: Sequence[Value]) -> 
 def _cross_entropy_encode(targets: Any, outputs: int) -> Rows:
     rows = []
     for label in _labels(targets):
-        index = _class_index(label)
+        index = class_index(label)
         if index is None or not 0 <= index < outputs:
             raise ValueError(
                 f"cross_entropy: label {label!r} is not a class index for {outputs} logits"

@@ -146,6 +146,46 @@ def test_batched_replay_trains_the_moons_demo_as_the_dynamic_path(batch_size) ->
     assert dynamic.loss[-1] < dynamic.loss[0] / 5  # it trained
 
 
+def test_an_optimizer_over_some_parameters_leaves_the_rest_as_the_user_sets_them() -> None:
+    """The tape lists its parameters in graph order, the optimizer in its own; a frozen
+    first layer is read from its Values at every step (a callback may change it)."""
+
+    def nudge_first_layer(record) -> None:
+        if record.step == 10:  # user code changes a parameter the optimizer does not train
+            model.layers[0].neurons[0].w[0].data += 0.25
+
+    runs = []
+    for replay in (False, True):
+        model = MLP(2, [8, 8, 1], seed=2)
+        frozen = [p.data for p in model.layers[0].parameters()]
+        head = [*model.layers[1].parameters(), *model.layers[2].parameters()]
+        history = fit(
+            model,
+            hinge,
+            SGD(list(reversed(head)), lr=0.3, momentum=0.5),  # an order the tape does not use
+            fifty_moons(),
+            epochs=30,
+            batch_size=16,
+            l2=1e-3,
+            seed=3,
+            progress=False,
+            replay=replay,
+            callbacks=[nudge_first_layer],
+        )
+        frozen[0] += 0.25
+        assert [p.data for p in model.layers[0].parameters()] == frozen
+        runs.append((history.loss, weights(model)))
+    (dynamic, dynamic_weights), (batched, batched_weights) = runs
+    assert batched == pytest.approx(dynamic, rel=RELATIVE)
+    assert batched_weights == pytest.approx(dynamic_weights, rel=1e-9, abs=1e-12)
+    assert dynamic[-1] < dynamic[0]  # it trained
+
+
+def fifty_moons():
+    X, y = moons(50, noise=0.1, seed=5)
+    return X, to_signed(y)
+
+
 def digits_subset(count: int = 150):
     sklearn = pytest.importorskip("sklearn.datasets")
     digits = sklearn.load_digits()

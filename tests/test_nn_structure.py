@@ -232,9 +232,6 @@ def test_a_layer_follows_its_neuron_list_changed_in_place():
 # The engine's public modules, as the README and the notebooks use them: the package,
 # its drawing subpackage and the worked examples the demos share.
 PUBLIC_ENGINE = {"autograd_engine", "autograd_engine.viz", "autograd_engine.examples"}
-# Known reaches into engine internals, left to the file's owner to remove (a subset check,
-# so removing one needs no edit here): nn.live refills an SVG with the drawing's format.
-KNOWN_INTERNAL = {("live.py", "autograd_engine.viz.labels", "format_number")}
 
 
 def test_nn_reads_the_engine_through_its_public_api_only():
@@ -254,7 +251,7 @@ def test_nn_reads_the_engine_through_its_public_api_only():
                 assert not name.startswith("_") or name == "__version__", (path.name, name)
                 assert listed is None or name in exported, (path.name, module, name)
     assert seen > 10  # the walk sees nn's imports of the engine
-    assert internal <= KNOWN_INTERNAL
+    assert not internal, sorted(internal)
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda path: path.name)

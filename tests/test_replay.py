@@ -35,13 +35,16 @@ from nn import MLP
 from tests.strategies import op_inputs
 
 
-@pytest.fixture(scope="module", params=["compiled", "interpreted"])
+@pytest.fixture(scope="module", params=["compiled", "chunks", "interpreted"])
 def tier(request: pytest.FixtureRequest) -> Iterator[str]:
-    """A test that asks for it runs twice: on tapes compiled when recorded, and on tapes
-    that only interpret."""
+    """A test that asks for it runs three times: on tapes compiled when recorded (as one
+    function when small, as they are here), the same cut into chunks of 40 lines (as a
+    big tape is), and on tapes that only interpret."""
     with pytest.MonkeyPatch.context() as patch:
-        if request.param == "compiled":
+        if request.param in ("compiled", "chunks"):
             patch.setattr(interpret, "EAGER_LINES", 10**12)
+            if request.param == "chunks":
+                patch.setattr(codegen, "CHUNK_LINES", 40)
         else:
             patch.setattr(interpret, "EAGER_LINES", -1)
             patch.setattr(interpret, "COMPILE_SECONDS_PER_LINE", math.inf)
@@ -474,6 +477,35 @@ def test_an_interpreted_tape_compiles_once_its_runs_cost_what_compiling_would(
         assert tape.compiled
         for p in model.parameters():
             p.data -= (0.5 + step) * p.grad
+
+
+def test_record_compiles_when_asked_and_by_default_once_runs_have_paid(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    x = Value(0.75)
+
+    def build() -> Value:
+        return (x * x).tanh() + x * 3.0
+
+    assert record(build(), compile=True).compiled  # at once
+    monkeypatch.setattr(interpret, "COMPILE_SECONDS_PER_LINE", 0.0)  # any run pays for it
+    lazy, never = record(build()), record(build(), compile=False)
+    assert not lazy.compiled and not never.compiled  # the default starts interpreted
+    for tape in (lazy, never):
+        for _ in range(3):
+            x.grad = 0.0
+            loss = tape.run()
+            assert bits([loss, x.grad]) == bits(fresh(build, x))
+    assert lazy.compiled and not never.compiled
+    never.compile()
+    assert never.compiled
+
+
+def fresh(build: Callable[[], Value], x: Value) -> list[float]:
+    x.grad = 0.0
+    out = build()
+    out.backward()
+    return [out.data, x.grad]
 
 
 def test_two_hundred_thousand_node_chain(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,7 +3,7 @@
 ``draw_graph`` (also ``draw_dot``, micrograd's name) returns a ``Graph``; ``focus`` draws
 one node's neighbourhood; ``rendering_backend`` says which Graphviz renders. The modules:
 
-- ``labels``         number format, escaping, colours by role
+- ``labels``         number format (``format_number``, public), escaping, colours by role
 - ``layout_budget``  what to draw: the node budget, clusters, focus
 - ``nearness``       the order a budget draws Values in and the layout cost that stops it
 - ``overview``       what the budget leaves out, as one summary box per module
@@ -39,6 +39,7 @@ from autograd_engine.viz.backends import (
     rendering_backend,
 )
 from autograd_engine.viz.display import DEFAULT_MAX_NODES, draw_dot, draw_graph, focus
+from autograd_engine.viz.labels import format_number
 from autograd_engine.viz.picture import Graph
 from autograd_engine.viz.player import Player, play
 
@@ -53,6 +54,7 @@ __all__ = [
     "draw_dot",
     "draw_graph",
     "focus",
+    "format_number",
     "play",
     "rendering_backend",
 ]

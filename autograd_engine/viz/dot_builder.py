@@ -104,6 +104,21 @@ _NODE_ATTR = {"fontname": labels.FONT, "fontsize": "10", "height": "0.3", "style
 _EDGE_ATTR = {"arrowsize": "0.6", "color": "#495057", "fontname": labels.FONT, "fontsize": "9"}
 
 
+def unit_name(plan: Plan, unit: Unit) -> str:
+    """The DOT name of a drawn unit: ``v7`` for the 8th Value, ``s7`` for a summary.
+
+    >>> from autograd_engine import Value
+    >>> from autograd_engine.viz.layout_budget import plan_drawing
+    >>> x = Value(3.0)
+    >>> plan = plan_drawing([x * x], max_nodes=None)
+    >>> [unit_name(plan, unit) for unit in plan.units]
+    ['v0', 'v1']
+    """
+    if isinstance(unit, Summary):
+        return f"s{unit.position}"
+    return f"v{plan.index[unit]}"
+
+
 class _Writer:
     """Walks a plan once and writes node, cluster and edge statements."""
 
@@ -138,9 +153,7 @@ class _Writer:
         return found
 
     def name(self, unit: Unit) -> str:
-        if isinstance(unit, Summary):
-            return f"s{unit.position}"
-        return f"v{self.plan.index[unit]}"
+        return unit_name(self.plan, unit)
 
     def grad(self, node: Value) -> float:
         return node.grad if self.grads is None else self.grads.get(node, node.grad)

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from autograd_engine.files import write_atomically
+from autograd_engine.value import Value
 from autograd_engine.viz import checks
 from autograd_engine.viz.backends import FORMATS, render
-from autograd_engine.viz.dot_builder import DotDocument
+from autograd_engine.viz.dot_builder import DotDocument, unit_name
 from autograd_engine.viz.layout_budget import Plan
 
 
@@ -63,6 +64,23 @@ class Graph:
     def source(self) -> str:
         """The DOT text; the same expression always gives the same bytes."""
         return self._document.source
+
+    @property
+    def node_names(self) -> dict[Value, str]:
+        """The DOT name of each Value drawn one by one, in topological order.
+
+        These are the node names in ``.source`` and the ``<title>`` of each node in the
+        SVG (``v0``, ``v1``, ...): a caller that restyles or refills a rendered picture
+        finds a Value's node by them. The same expression always gets the same names.
+
+        >>> from autograd_engine import Value, draw_graph
+        >>> x = Value(3.0, label="x")
+        >>> y = x * x
+        >>> draw_graph(y).node_names == {x: "v0", y: "v1"}
+        True
+        """
+        plan = self._plan
+        return {unit: unit_name(plan, unit) for unit in plan.units if isinstance(unit, Value)}
 
     @property
     def size_text(self) -> str:

@@ -26,7 +26,7 @@ def record(root: Value, options: dict[str, Any]) -> tuple[list[dict[str, Any]], 
     frames = list(backward_steps(root, expand_neurons=options.pop("expand_neurons", None)))
     expanded = frames[0]._history.expanded if frames else False
     graph = draw_graph(root, expand_neurons=expanded, **options)
-    names = {node: f"v{graph._plan.index[node]}" for node in graph._plan.index}
+    names = graph.node_names
     steps = [step for node in reversed(order) for step in _forward_steps(node, names, expanded)]
     products: dict[Value, int] = {}  # an expanded neuron's product steps so far
     for frame in frames:
