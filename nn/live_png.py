@@ -157,8 +157,8 @@ def boundary_png(
             bytes(POSITIVE_SIDE if positive else NEGATIVE_SIDE) * (edges[i + 1] - edges[i])
             for i, positive in enumerate(row)
         )
-        for y in range(round(size - (j + 1) * size / rows), round(size - j * size / rows)):
-            canvas.rows[y][:] = run
+        for line in range(round(size - (j + 1) * size / rows), round(size - j * size / rows)):
+            canvas.rows[line][:] = run
     radius = size / 80
     for (x, y), label in zip(points, labels, strict=True):
         colour = POSITIVE_POINT if label > 0 else NEGATIVE_POINT
