@@ -33,8 +33,10 @@ from autograd_engine.value import Value
 
 _data = attrgetter("_data")
 
-# Tapes of up to this many lines of code compile when recorded (~1.5 s of compile()).
-EAGER_LINES = 100_000
+# A tape compiles when recorded only if it has no more lines than this (record(...,
+# compile=None), the default, starts every other tape interpreted): compile() costs
+# 20-100 times what building the graph cost, so recording stays a few times the build.
+EAGER_LINES = 0
 COMPILE_SECONDS_PER_LINE = 15e-6
 
 # forward step: (slot, function, operand slots, pre-activation slot or -1, activation)
@@ -44,11 +46,15 @@ Backward = tuple[int, Callable[..., Any], tuple[int, ...], int, Callable[..., An
 
 
 class Tiered:
-    """A tape's program: compiled when recorded if that is quick, else interpreted at first.
+    """A tape's program: interpreted at first, compiled once that has paid.
 
-    ``compile()`` costs ~15 us a line: a tape that would take long to compile starts
-    interpreted and compiles once its runs have cost as much CPU time (so it never pays
-    more than about twice what the better choice in hindsight would have cost).
+    ``compile()`` costs ~15 us a line, 20-100 times what building the graph cost, and
+    pays off only after tens of runs. So a tape starts interpreted (a run costs about
+    what a fresh build and ``backward()`` cost) and compiles once its runs have cost as
+    much CPU time as compiling will: it never pays more than about twice what the better
+    choice in hindsight would have cost. ``compile=True`` compiles at once (a tape that
+    will run many times), ``False`` never (a tape run a few times); both tiers give the
+    same bits.
     """
 
     def __init__(
@@ -58,14 +64,15 @@ class Tiered:
         specs: dict[Value, nc.SpecParams],
         grad_leaves: list[Value],
         watch: list[Value],
+        compile: bool | None = None,
     ) -> None:
         self._graph = (order, index, specs, grad_leaves, watch)
         lines = nc.code_lines(order)
-        self._budget = lines * COMPILE_SECONDS_PER_LINE
+        self._budget = math.inf if compile is False else lines * COMPILE_SECONDS_PER_LINE
         self._spent = 0.0
         self.compiled = False
         self._program: Program
-        if lines <= EAGER_LINES:
+        if compile or (compile is None and lines <= EAGER_LINES):
             self.compile()
         else:
             self._program = interpreted(order, specs, grad_leaves, watch)

@@ -7,11 +7,12 @@ peaks; every measurement in a fresh process, so one peak never hides another):
    more) of three shapes: a chain (``y = y * c`` and ``y = y + c`` alternating), a wide
    ``sum(xs) + dot(xs, xs)`` over ``n`` leaves (per leaf), and micrograd's moons loss (W2:
    ``MLP(2, [16, 16, 1])``, max-margin + L2) over as many points as make ``n`` nodes.
-   Columns: the graph's own build (time, memory), ``record()`` as it chooses (interpreted
-   first for a graph of more than ``interpret.EAGER_LINES`` lines of code, else compiled),
-   and ``record()`` forced to compile;
-2. the moons demo itself (100 points): record time, a replayed step, a dynamic step
-   (build, ``backward()``) and after how many steps replay has paid for its recording.
+   Columns: the graph's own build (time, memory), ``record()`` as it chooses (since
+   2026-12-02 every tape starts interpreted; before, one of up to
+   ``interpret.EAGER_LINES`` lines compiled at once), and ``record()`` forced to compile;
+2. the moons demo itself (100 points): record time (compiled, ``compile=True``), a
+   replayed step, a dynamic step (build, ``backward()``) and after how many steps replay
+   has paid for its recording.
 
 ``--python PATH`` measures another checkout's engine with the same code (its interpreter
 and ``PYTHONPATH``): how the "before" numbers in ``benchmarks/README.md`` were taken.
@@ -154,6 +155,14 @@ def measure(shape: str, n: int, policy: str, memory: bool) -> dict[str, Any]:
     return result
 
 
+def _record_compiled(record: Callable[..., Any], loss: Any, **roles: Any) -> Any:
+    """``record(..., compile=True)``; an engine from before the keyword always compiled."""
+    try:
+        return record(loss, compile=True, **roles)
+    except TypeError:
+        return record(loss, **roles)
+
+
 def measure_moons_demo(repeats: int = 15) -> dict[str, Any]:
     """The W2 demo tape: record, a replayed step, a dynamic step; minimum of ``repeats``."""
     from autograd_engine import record
@@ -163,7 +172,7 @@ def measure_moons_demo(repeats: int = 15) -> dict[str, Any]:
     features, labels = moons_data(100)
     loss, scores = moons_loss(model, features, labels)
     started = time.process_time()
-    tape = record(loss, params=model.parameters(), watch=scores)
+    tape = _record_compiled(record, loss, params=model.parameters(), watch=scores)
     record_seconds = time.process_time() - started
 
     def replayed() -> None:

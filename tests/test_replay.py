@@ -479,6 +479,35 @@ def test_an_interpreted_tape_compiles_once_its_runs_cost_what_compiling_would(
             p.data -= (0.5 + step) * p.grad
 
 
+def test_record_compiles_when_asked_and_by_default_once_runs_have_paid(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    x = Value(0.75)
+
+    def build() -> Value:
+        return (x * x).tanh() + x * 3.0
+
+    assert record(build(), compile=True).compiled  # at once
+    monkeypatch.setattr(interpret, "COMPILE_SECONDS_PER_LINE", 0.0)  # any run pays for it
+    lazy, never = record(build()), record(build(), compile=False)
+    assert not lazy.compiled and not never.compiled  # the default starts interpreted
+    for tape in (lazy, never):
+        for _ in range(3):
+            x.grad = 0.0
+            loss = tape.run()
+            assert bits([loss, x.grad]) == bits(fresh(build, x))
+    assert lazy.compiled and not never.compiled
+    never.compile()
+    assert never.compiled
+
+
+def fresh(build: Callable[[], Value], x: Value) -> list[float]:
+    x.grad = 0.0
+    out = build()
+    out.backward()
+    return [out.data, x.grad]
+
+
 def test_two_hundred_thousand_node_chain(monkeypatch: pytest.MonkeyPatch) -> None:
     # A graph this long starts interpreted (compiling it would take ~6 s); before
     # recording scaled, this took ~15 s and ~1.5 GB to record.
