@@ -40,12 +40,26 @@ def _terms(spec: OpSpec, *names: str) -> list[str]:
     return [text(term) for term in trace(spec.rule, *map(Sym, names))]
 
 
-# Internal API for code generators that add a neuron's terms (here the rule and the fast
-# sweep; replay's interpreter and drawings may read them too): source over the names
-# gp (the gradient reaching the sum), w, x (one weight and its input) and b (the bias).
-WEIGHT_TERM, INPUT_TERM = _terms(MUL.spec, "gp", "p", "w", "x")  # gp * d(w*x)/dw, /dx
-BIAS_TERM = _terms(ADD.spec, "gp", "s", "b", "p")[0]  # gp * d(b + p)/db
-_WEIGHT_DATA, _INPUT_DATA = _terms(MUL.spec, "gp", "p", "w._data", "x._data")
+def sum_terms(gradient: str, weight: str, input: str) -> tuple[str, str, str]:
+    """The sum's terms as source: what one weight, the bias and one input receive.
+
+    Internal API for code that adds a neuron's terms (the rule and the fast sweep here,
+    replay's interpreter): ``gradient`` is the gradient reaching the sum, ``weight`` and
+    ``input`` one product's operands, each any expression (``w._data``, ``values[w]``).
+    The terms are ``*``'s rule (weight, then input) and ``+``'s (the bias), traced.
+
+    >>> sum_terms("gp", "w", "x")
+    ('(gp * x)', 'gp', '(gp * w)')
+    """
+    weight_term, input_term = _terms(MUL.spec, gradient, "p", weight, input)
+    bias_term = _terms(ADD.spec, gradient, "s", "b", "p")[0]  # d(b + p)/db
+    return weight_term, bias_term, input_term
+
+
+# The terms over the names gp (the gradient reaching the sum), w, x (one weight and its
+# input): internal API, as ``sum_terms``.
+WEIGHT_TERM, BIAS_TERM, INPUT_TERM = sum_terms("gp", "w", "x")
+_WEIGHT_DATA, _, _INPUT_DATA = sum_terms("gp", "w._data", "x._data")
 
 _RULE = """
 def pre_activation_rule(gp, out, *values):
@@ -76,13 +90,20 @@ def layer(totals):
 """
 
 
-def _compile(template: str, name: str, **parts: str) -> Callable[..., Any]:
+def compile_template(template: str, name: str, **parts: str) -> Callable[..., Any]:
+    r"""The function ``name`` defined by ``template`` with ``parts`` (traced source) filled in.
+
+    Internal API, for code that splices ``sum_terms`` into a loop (replay's interpreter).
+
+    >>> compile_template("def twice(x):\n    return {double}\n", "twice", double="x + x")(4)
+    8
+    """
     namespace = dict(NAMES)
     exec(compile(template.format(**parts), f"<autograd_engine.fused.{name}>", "exec"), namespace)
     return namespace[name]  # type: ignore[no-any-return]
 
 
-pre_activation_rule: Rule = _compile(
+pre_activation_rule: Rule = compile_template(
     _RULE, "pre_activation_rule", weight=WEIGHT_TERM, bias=BIAS_TERM, input=INPUT_TERM
 )
 pre_activation_rule.__doc__ = (
@@ -111,7 +132,7 @@ class FusedActivation:
             act_rule = act.rule
             slope = lambda g, out: act_rule(g, out, out)[0]  # noqa: E731 (x is unused)
             slope_text = _traced(lambda g, out: act_rule(g, out, out)[0], "g", "out")
-        self.accumulate: Shared = _compile(
+        self.accumulate: Shared = compile_template(
             _ACCUMULATE,
             "accumulate",
             slope=slope_text,
@@ -119,7 +140,7 @@ class FusedActivation:
             bias=BIAS_TERM,
             input=_INPUT_DATA,
         )
-        self.layer: Callable[[list[float]], list[float]] = _compile(
+        self.layer: Callable[[list[float]], list[float]] = compile_template(
             _LAYER, "layer", output=_traced(self.function, "t")
         )
         function = self.function

@@ -26,6 +26,7 @@ from autograd_engine import node_code as nc
 from autograd_engine.backprop import Sums, backprop
 from autograd_engine.codegen import Program, compile_graph
 from autograd_engine.errors import AnomalyError
+from autograd_engine.fused import compile_template, sum_terms
 from autograd_engine.neuron import pre_activation, pre_activation_rule
 from autograd_engine.opspec import OpSpec
 from autograd_engine.value import Value
@@ -210,16 +211,8 @@ def _runner(
                 t = values[total]
                 if not t - t:  # zero gradient, finite total: only signed zeros; skipped
                     continue
-            if rule is pre_activation_rule:
-                # Labelled specialisation (layout "neuron"): pre_activation_rule's terms,
-                # weights by inputs, the bias, inputs by weights, added in its order.
-                n = len(operands) // 2
-                weights, inputs = operands[:n], operands[n + 1 :]
-                for w, x in zip(weights, inputs):  # noqa: B905 (equal lengths)
-                    gradients[w] += g * values[x]
-                gradients[operands[n]] += g
-                for w, x in zip(weights, inputs):  # noqa: B905 (equal lengths)
-                    gradients[x] += g * values[w]
+            if rule is pre_activation_rule:  # labelled specialisation (layout "neuron")
+                add_sum_terms(gradients, values, g, operands)
                 continue
             terms = rule(g, out_value, *map(get, operands))
             for k, term in zip(operands, terms):  # noqa: B905 (one term per operand; strict= costs)
@@ -227,6 +220,25 @@ def _runner(
         return output, watched, tuple(map(gradients.__getitem__, grads))
 
     return replay
+
+
+# A fused neuron's sum adds pre_activation_rule's terms straight into the slots, in its
+# order (weights, the bias, inputs), without building its list: the terms are fused.py's,
+# traced from the rules of ``*`` and ``+``, over the values in the slots.
+_SUM_TERMS = """
+def add_sum_terms(gradients, values, g, operands):
+    n = len(operands) // 2
+    weights, inputs = operands[:n], operands[n + 1 :]
+    for w, x in zip(weights, inputs):
+        gradients[w] += {weight}
+    gradients[operands[n]] += {bias}
+    for w, x in zip(weights, inputs):
+        gradients[x] += {input}
+"""
+_WEIGHT, _BIAS, _INPUT = sum_terms("g", "values[w]", "values[x]")
+add_sum_terms: Callable[[list[float], list[float], float, tuple[int, ...]], None] = (
+    compile_template(_SUM_TERMS, "add_sum_terms", weight=_WEIGHT, bias=_BIAS, input=_INPUT)
+)
 
 
 def step_by_step(

@@ -209,7 +209,7 @@ minimum = defop("minimum", lambda a, b: select(a < b, a, select(b < a, b, a + 0.
 _where = defop("where", lambda a, b, condition: select(condition, a, b),
                lambda g, out, a, b, condition: (select(condition, g, 0.0),
                                                 select(condition, 0.0, g)),
-               arity=2, params={"condition": 1.0})
+               arity=2, params={"condition": 1.0}, chosen_when_built=True)
 
 
 def where(condition: object, a: Scalar, b: Scalar) -> Scalar:

@@ -73,6 +73,10 @@ class OpSpec:
         activation: for a fused neuron (``layout == "neuron"``), the table entry of the
             activation on top of its pre-activation sum; None for a linear neuron and
             every other op.
+        chosen_when_built: the op picks between its inputs by a parameter that Python
+            computed from the data when the node was built (``where``'s condition): a
+            recording run on other data keeps that pick, so batched replay, which runs
+            one sample's graph for every sample, refuses the op.
 
     Nothing else describes an op: the sweep's fast forms, graph replay's statements and
     the fused activations are derived from ``forward``, ``rule`` and these traits.
@@ -92,6 +96,7 @@ class OpSpec:
     inline: bool = False
     activation: OpSpec | None = None
     kink: Callable[..., float] | None = None
+    chosen_when_built: bool = False
 
     def display(self, params: tuple[float, ...]) -> str:
         """The ``op`` shown for a node; an infix op with a parameter shows it (``**2``)."""
@@ -199,6 +204,7 @@ def defop(
     inline: bool = False,
     activation: OpSpec | None = None,
     kink: Callable[..., float] | None = None,
+    chosen_when_built: bool = False,
     operator: str = "",
     doc: str = "",
 ) -> OpFunction:
@@ -226,6 +232,7 @@ def defop(
         inline,
         activation,
         kink,
+        chosen_when_built,
     )
     OPS[name] = spec
     register_op(spec)

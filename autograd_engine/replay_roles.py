@@ -90,6 +90,30 @@ def check_inputs(
     return listed
 
 
+def compare_graphs(recorded: list[Value], index: dict[Value, int], order: list[Value]) -> None:
+    """ReplayError unless a fresh graph (``order``, topological) is the recorded one, node
+    by node: the same ops on the same operands with the same parameters, leaves in the
+    same roles. Graph replay's and batched replay's ``check`` both ask this.
+
+    >>> from autograd_engine import Value
+    >>> x = Value(1.0)
+    >>> recorded = topological_order(x * 2)
+    >>> compare_graphs(recorded, {node: i for i, node in enumerate(recorded)}, recorded)
+    >>> compare_graphs(recorded, {}, topological_order(x + 2))
+    Traceback (most recent call last):
+    ...
+    autograd_engine.replay.ReplayError: check: node 2 was * when recorded and is + in the fresh ...
+    """
+    if len(order) != len(recorded):
+        raise ReplayError(
+            f"check: the fresh graph has {len(order)} nodes, the tape {len(recorded)}; "
+            "the code built another graph (a Python branch on data?)"
+        )
+    fresh_index = {node: i for i, node in enumerate(order)}
+    for position, (old, new) in enumerate(zip(recorded, order, strict=True)):
+        compare_nodes(position, old, new, index, fresh_index)
+
+
 def compare_nodes(
     position: int, old: Value, new: Value, old_index: dict[Value, int], new_index: dict[Value, int]
 ) -> None:
@@ -190,14 +214,7 @@ def check_fresh(
     from autograd_engine.differentiate import grad
 
     order = topological_order(fresh)
-    if len(order) != len(order_recorded):
-        raise ReplayError(
-            f"check: the fresh graph has {len(order)} nodes, the tape {len(order_recorded)}; "
-            "the code built another graph (a Python branch on data?)"
-        )
-    fresh_index = {node: i for i, node in enumerate(order)}
-    for position, (old, new) in enumerate(zip(order_recorded, order, strict=True)):
-        compare_nodes(position, old, new, index, fresh_index)
+    compare_graphs(order_recorded, index, order)
     values = [leaf.data for leaf in order if not leaf._parents]
     fresh_leaves = [leaf for leaf in order if not leaf._parents and leaf.kind != "constant"]
     starts = [0.0] * grad_leaves

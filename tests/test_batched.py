@@ -23,7 +23,7 @@ import autograd_engine as ag
 from autograd_engine import OPS, BatchingError, Value, affine_layer, record_batch
 
 OPS_TO_BATCH = sorted(
-    name for name, spec in OPS.items() if spec.layout != "neuron" and name != "where"
+    name for name, spec in OPS.items() if spec.layout != "neuron" and not spec.chosen_when_built
 )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from autograd_engine.batched.errors import BatchingError, name_of
+from autograd_engine.batched.errors import BatchingError, name_of, require_numpy
 from autograd_engine.codegen import spec_of
 from autograd_engine.modes import current_mode
 from autograd_engine.neuron import affine
@@ -121,12 +121,13 @@ def specs_of(order: list[Value]) -> dict[Value, Spec]:
             raise _error(
                 f"cannot batch {_name(node)}: its derivative rule is not from the op table"
             )
-        if found[0].name == "where":
+        spec = found[0]
+        if spec.chosen_when_built:
             raise _error(
-                f"cannot batch {_name(node)}: where(cond, a, b) holds a condition computed in "
-                "Python when the graph was built, so every sample would take the recorded "
-                "sample's side; write the choice with ops that decide per element (relu, "
-                "abs, maximum, minimum, clamp, sign)"
+                f"cannot batch {_name(node)}: {spec.name} picks by a {'/'.join(spec.params)} "
+                "computed in Python when the graph was built, so every sample would take "
+                "the recorded sample's side; write the choice with ops that decide per "
+                "element (relu, abs, maximum, minimum, clamp, sign)"
             )
         specs[node] = found
     return specs
@@ -134,7 +135,7 @@ def specs_of(order: list[Value]) -> dict[Value, Spec]:
 
 def rebuild(tape: BatchedTape, x: list[float], y: list[float]) -> tuple[Value, dict[Value, Value]]:
     """One sample's graph built again from its numbers, op by op: (loss, recorded → fresh)."""
-    plan = tape._plan
+    plan = tape.plan
     fresh: dict[Value, Value] = {}
     for node in plan.order:
         if not node._parents:
@@ -158,7 +159,7 @@ def rebuild(tape: BatchedTape, x: list[float], y: list[float]) -> tuple[Value, d
 
 
 def _rows(tape: BatchedTape, X: Any, Y: Any) -> tuple[Any, Any, int]:
-    xs, ys, n = tape._feed(X, Y)
+    xs, ys, n = tape.batch_columns(X, Y)
     return xs.T, ys.T, n
 
 
@@ -184,49 +185,34 @@ def _scalar_sample(
 
 
 def _same_shape(tape: BatchedTape, loss: Value, j: int) -> None:
+    """BatchingError unless sample ``j``'s graph built by the user's code is the recorded one."""
     from autograd_engine.graph import topological_order
+    from autograd_engine.replay_roles import ReplayError, compare_graphs
 
-    order = topological_order(loss)
-    recorded = tape._plan.order
-    where = f"check: sample {j} built with the given code"
-    if len(order) != len(recorded):
+    plan = tape.plan
+    try:
+        compare_graphs(plan.order, plan.index, topological_order(loss))
+    except ReplayError as exc:
+        difference = str(exc).removeprefix("check: ")
         raise _error(
-            f"{where} has {len(order)} nodes, the recorded graph {len(recorded)}: a Python "
-            "branch on data (an if on a Value) built another graph; it cannot be batched"
-        )
-    index = {node: i for i, node in enumerate(order)}
-    for k, (old, new) in enumerate(zip(recorded, order, strict=True)):
-        old_parents = [tape._plan.index[p] for p in old.parents]
-        if old._op != new._op or old_parents != [index[p] for p in new.parents]:
-            raise _error(
-                f"{where} differs at node {k} ({new._op or 'a leaf'} where the recording has "
-                f"{old._op or 'a leaf'}): a Python branch on data built another graph; it "
-                "cannot be batched"
-            )
+            f"check: sample {j} built with the given code: {difference}; it cannot be batched"
+        ) from None
 
 
 def compare_samples(
     tape: BatchedTape, X: Any, Y: Any, samples: int, build: Callable[..., Value] | None
 ) -> None:
     """``BatchedTape.check``: chosen samples built as scalars, compared with the tape."""
-    np = tape._np
+    np = require_numpy()
     xs, ys, n = _rows(tape, X, Y)
     chosen = sorted(set(np.linspace(0, n - 1, max(1, min(samples, n))).round().astype(int)))
-    P = tape._gather(None)
     for j in chosen:
         x, y = xs[j].tolist(), ys[j].tolist()
         loss, expected = _scalar_sample(tape, x, y, j, build)
-        G = np.zeros(len(tape._plan.shared))
-        seed = np.ones(1)
-        with np.errstate(all="ignore"):
-            out, _ = tape._program(
-                P, xs[j : j + 1].T.copy(), ys[j : j + 1].T.copy(), 1, seed, True, G
-            )
-        got = G[tape._live_slots].tolist()
-        if not _close(float(out[0]), loss.data):
+        out, got = tape.run_sample(xs[j : j + 1].T.copy(), ys[j : j + 1].T.copy())
+        if not _close(out, loss.data):
             raise _error(
-                f"check: sample {j}: the tape gives loss {float(out[0])!r}, "
-                f"a fresh build {loss.data!r}"
+                f"check: sample {j}: the tape gives loss {out!r}, a fresh build {loss.data!r}"
             )
         for leaf, a, b in zip(tape.parameters, got, expected, strict=True):
             if not _close(a, b):

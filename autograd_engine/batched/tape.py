@@ -174,7 +174,7 @@ class BatchedTape:
                 scalar build would raise it, naming the op, the value and the sample.
         """
         np = self._np
-        xs, ys, n = self._feed(X, Y)
+        xs, ys, n = self.batch_columns(X, Y)
         self._anomaly_check(self, xs, ys, n)
         P = self._gather(parameters)
         seed = np.full(n, 1.0 / n if self._reduction == "mean" else 1.0)
@@ -192,7 +192,7 @@ class BatchedTape:
     def forward(self, X: Any, Y: Any = None, *, parameters: Any = None) -> Any:
         """The per-sample losses of a batch, shape ``(batch,)``; no gradient is touched."""
         np = self._np
-        xs, ys, n = self._feed(X, Y)
+        xs, ys, n = self.batch_columns(X, Y)
         with np.errstate(all="ignore"):
             losses, watched = self._program(self._gather(parameters), xs, ys, n, None, False, None)
         self._publish(losses, watched)
@@ -222,10 +222,30 @@ class BatchedTape:
 
         compare_samples(self, X, Y, samples, build)
 
-    # ---- helpers ----------------------------------------------------------------------
+    # ---- internal API, for the checks against scalar builds (``batched.roles``) ------
 
-    def _feed(self, X: Any, Y: Any) -> tuple[Any, Any, int]:
+    @property
+    def plan(self) -> Plan:
+        """What the program was written from: the graph in order, each per-sample leaf's
+        column, each node's table entry (``batched.program.Plan``). Internal API."""
+        return self._plan
+
+    def batch_columns(self, X: Any, Y: Any) -> tuple[Any, Any, int]:
+        """``X`` and ``Y`` checked against the recorded roles, as one row per column
+        (``(len(inputs), batch)``), and the batch size. Internal API."""
         return self._feed_batch(self._np, X, Y, len(self._inputs), len(self._targets))
+
+    def run_sample(self, x: Any, y: Any) -> tuple[float, list[float]]:
+        """One sample through the program, ``x`` and ``y`` its columns (shape ``(k, 1)``):
+        its loss and the gradients of ``parameters``; no ``.grad`` is touched. Internal API.
+        """
+        np = self._np
+        G = np.zeros(len(self._plan.shared))
+        with np.errstate(all="ignore"):
+            out, _ = self._program(self._gather(None), x, y, 1, np.ones(1), True, G)
+        return float(out[0]), G[self._live_slots].tolist()
+
+    # ---- helpers ----------------------------------------------------------------------
 
     def read_parameters(self) -> Any:
         """The parameters' current ``.data``, an array aligned with ``parameters``."""

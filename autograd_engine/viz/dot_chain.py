@@ -8,6 +8,7 @@ neuron's own record and op node (its activation) are written by ``dot_builder``.
 
 from __future__ import annotations
 
+from autograd_engine.fused import pre_activation_rule
 from autograd_engine.value import Value
 from autograd_engine.viz import labels
 from autograd_engine.viz.expand import Expansion
@@ -83,10 +84,9 @@ def sum_grad(chain: Expansion, grad: float) -> float:
 
 
 def _local(target: Value, chain: Expansion, operand: int | None) -> float:
-    """The local derivative on an input edge of an expanded neuron."""
-    parents = target.parents
-    if operand is None or operand == chain.n:
-        return 1.0
-    if operand < chain.n:
-        return parents[chain.n + 1 + operand].data  # d(w·x)/dw = x
-    return parents[operand - chain.n - 1].data  # d(w·x)/dx = w
+    """The local derivative on an input edge of an expanded neuron: the sum's own rule
+    (``pre_activation_rule``, traced from ``*`` for a weight or an input, ``+`` for the
+    bias) at a gradient of 1."""
+    values = [parent.data for parent in target.parents]
+    locals_ = pre_activation_rule(1.0, target.data, *values)
+    return float(locals_[chain.n if operand is None else operand])
