@@ -9,6 +9,7 @@ neuron's own record and op node (its activation) are written by ``dot_builder``.
 from __future__ import annotations
 
 from autograd_engine.fused import pre_activation_rule
+from autograd_engine.ops import ADD
 from autograd_engine.value import Value
 from autograd_engine.viz import labels
 from autograd_engine.viz.expand import Expansion
@@ -57,7 +58,7 @@ def chain_edges(
     lines = []
     for i in range(chain.n):
         lines.append(f"\t{name}p{i}op -> {name}p{i}\n")
-        text = labels.edge_text(1.0, upstream, show_grad=show_grad)
+        text = labels.edge_text(_into_sum(chain, i), upstream, show_grad=show_grad)
         suffix = f" [{attributes({'label': text})}]" if labelled else ""
         lines.append(f"\t{name}p{i} -> {into_sum}{suffix}\n")
     if chain.total is not None:
@@ -81,6 +82,12 @@ def input_edge_label(
 def sum_grad(chain: Expansion, grad: float) -> float:
     """The gradient an expanded neuron's sum holds (a linear neuron is its sum)."""
     return chain.total.grad if chain.total is not None else grad
+
+
+def _into_sum(chain: Expansion, i: int) -> float:
+    """d(sum)/d(product i): ``+``'s rule at a gradient of 1, as the sum adds each product."""
+    total = chain.total.data if chain.total is not None else 0.0
+    return float(ADD.spec.rule(1.0, total, total, chain.products[i].data)[1])
 
 
 def _local(target: Value, chain: Expansion, operand: int | None) -> float:
