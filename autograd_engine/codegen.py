@@ -39,7 +39,7 @@ from autograd_engine.value import Rule, Value
 
 # program(leaves, starts, seed, backward) -> (output, watched[, gradients])
 Program = Callable[..., tuple[Any, ...]]
-Chunk = Callable[..., None]
+Chunk = Callable[..., Any]  # a chunk returns None; a whole tape, its results
 
 # About 15 us of compile() per line at any size. A chunk holds a tape that compiles when
 # recorded (interpret.EAGER_LINES) in one forward and one backward function: across
@@ -103,56 +103,69 @@ def compile_graph(
     writer = Writer(order, specs)
     slot = writer.slot
     out, watched = slot[order[-1]], [slot[node] for node in watch]
-    if nc.code_lines(order) <= CHUNK_LINES:  # one function; every value stays a local
-        chunks: tuple[Chunk | list[Chunk], ...] = (writer.whole({out, *watched}),)
-    else:
-        chunks = (writer.forward_chunks(), writer.backward_chunks())
-    return _driver(
-        len(writer.slot) + len(writer.pre),
-        sum(1 for node in order if not node._parents),
-        chunks,
-        out,
-        watched,
-        [slot[leaf] for leaf in grad_leaves],
+    grads = [slot[leaf] for leaf in grad_leaves]
+    leaf_count = sum(1 for node in order if not node._parents)
+    if order[-1]._parents and nc.code_lines(order) <= CHUNK_LINES:
+        # One function; every value stays a local (an optimisation of the chunked form).
+        wide = any(nc.is_wide(node) for node in writer.ops)  # wide nodes read V and G
+        size = len(writer.slot) + len(writer.pre) if wide else leaf_count
+        return _whole_driver(writer.whole(out, watched), leaf_count, size, grads)
+    forward, backward = writer.forward_chunks(), writer.backward_chunks()
+    return _chunked_driver(
+        len(writer.slot) + len(writer.pre), leaf_count, forward, backward, out, watched, grads
     )
 
 
-def _driver(
-    size: int,
-    leaf_count: int,
-    chunks: tuple[Any, ...],
-    out: int,
-    watch: list[int],
-    grads: list[int],
-) -> Program:
-    """The program: fill the slots, run the code, read the results.
+def _whole_driver(whole: Chunk, leaf_count: int, size: int, grads: list[int]) -> Program:
+    """The program of a tape in one function ``whole(V, G, backward, seed)``.
 
-    ``chunks`` is ``(whole,)``, one function of ``(V, G, backward)`` for a tape that fits
-    one chunk, or ``(forward chunks, backward chunks)``.
+    ``V`` holds the leaves' values and ``G`` their gradients' starts (both padded to every
+    slot when a wide node reads them); the function returns the output and the watched
+    values, and leaves the leaves' gradients in ``G``.
     """
     padding = [0.0] * (size - leaf_count)
 
     def replay(leaves: Any, starts: Any, seed: float, run_backward: bool) -> tuple[Any, ...]:
         values = list(map(_data, leaves))
         values += padding
-        gradients: list[float] = []
-        if run_backward:
-            gradients = [0.0] * size  # interior gradients start from 0.0, as backward() zeroes
-            for k, start in zip(grads, starts, strict=True):
-                gradients[k] = start
-            gradients[out] += seed
-        if len(chunks) == 1:
-            chunks[0](values, gradients, run_backward)
-        else:
-            forward, backward = chunks
-            for chunk in forward:
-                chunk(values)
-            for chunk in backward if run_backward else ():
-                chunk(values, gradients)
+        if not run_backward:
+            return whole(values, None, False, seed)  # type: ignore[no-any-return]
+        gradients = [0.0] * size
+        for _ in map(gradients.__setitem__, grads, starts):
+            pass
+        output, shown = whole(values, gradients, True, seed)
+        return output, shown, tuple(map(gradients.__getitem__, grads))
+
+    return replay
+
+
+def _chunked_driver(
+    size: int,
+    leaf_count: int,
+    forward: list[Chunk],
+    backward: list[Chunk],
+    out: int,
+    watch: list[int],
+    grads: list[int],
+) -> Program:
+    """The program of a tape in chunks: fill the slots, run the chunks, read the results."""
+    padding = [0.0] * (size - leaf_count)
+
+    def replay(leaves: Any, starts: Any, seed: float, run_backward: bool) -> tuple[Any, ...]:
+        values = list(map(_data, leaves))
+        values += padding
+        for chunk in forward:
+            chunk(values)
         output = values[out]
         watched = tuple(map(values.__getitem__, watch))
         if not run_backward:
             return output, watched
+        gradients = [0.0] * size  # interior gradients start from 0.0, as backward() zeroes them
+        for k, start in zip(grads, starts, strict=True):
+            gradients[k] = start
+        gradients[out] += seed
+        for chunk in backward:
+            chunk(values, gradients)
         return output, watched, tuple(map(gradients.__getitem__, grads))
 
     return replay
@@ -205,21 +218,28 @@ class Writer:
 
     # ---- one function (a tape that fits one chunk) ---------------------------------------
 
-    def whole(self, published: set[int]) -> Chunk:
-        """Forward and backward as one function of ``(V, G, backward)``, values in locals.
+    def whole(self, out: int, watched: list[int]) -> Chunk:
+        """Forward and backward as one function of ``(V, G, backward, seed)``, values in
+        locals; it returns the output and the watched values.
 
-        Only what the driver reads (``published``) and what a wide node reads through
-        ``V`` are stored in ``V``; the backward part reads every value as a local.
+        Only what a wide node reads through ``V`` is stored there; the seed is an argument,
+        so ``G`` holds only the leaves' gradients (or every slot, for a wide node's loop).
         """
         wide = (p for node in self.ops if nc.is_wide(node) for p in node.parents)
-        self.stored = published | {self.slot[p] for p in wide}
+        self.stored = {self.slot[p] for p in wide}
         lines = [line for node in self.ops for line in self._forward(node)]
-        lines += ["if not backward:", "    return"]
+        shown = "".join(f"{self.value(k)}, " for k in watched)
+        lines += [
+            f"results = {self.value(out)}, ({shown})",
+            "if not backward:",
+            "    return results",
+        ]
         sweep = Sweep(self, nc.needs_grad(self.order))
+        sweep.start(out, "0.0 + seed")  # as backward() adds the seed to a zeroed gradient
         for node in reversed(self.ops):
             if sweep.needs[node]:
                 sweep.node(node)
-        return self.compile(lines + sweep.close(), "V, G, backward")
+        return self.compile([*lines, *sweep.close(), "return results"], "V, G, backward, seed")
 
     # ---- forward -----------------------------------------------------------------------
 

@@ -41,6 +41,12 @@ class Sweep:
         self.lines, self.local, self.dirty, self.done = [], set(), set(), set()
         return lines
 
+    def start(self, k: int, text: str) -> None:
+        """Node ``k``'s gradient starts as ``text`` (the output's seed), held in a local."""
+        self.lines.append(f"g{k} = {text}")
+        self.local.add(k)
+        self.touched.add(k)
+
     def grad(self, k: int) -> str:
         """A node's own gradient, complete by now; read from G if an earlier chunk holds it."""
         if k not in self.local:
