@@ -16,10 +16,11 @@ many operands is called through its table functions on ``*map(V.__getitem__, K)`
 four lines whatever its width, instead of being traced into an expression per operand.
 
 A tape that fits one chunk (the usual case: up to ``CHUNK_LINES`` lines) becomes one
-function of forward and backward, every value a local from its statement to its last use,
-and only what the driver reads written to ``V``: storing ~10^4 values into a list and
-loading them back cost a compiled demo step about 10% (an optimisation of the same
-statements; the chunked form is held to the same bits by ``tests/test_replay.py``).
+function of forward and backward, every value a local from its statement to its last use;
+it takes the seed as an argument and returns its results, so ``V`` and ``G`` hold only
+the leaves (unless a wide node reads them). Storing ~10^4 values into lists and loading
+them back had cost the compiled demo step ~13% (5.0 against 4.3 ms): an optimisation of
+the same statements, held to the chunked form's bits by ``tests/test_replay.py``.
 
 ``autograd_engine.replay`` owns the user-facing side (roles of leaves, feeding, checks).
 """
