@@ -93,9 +93,11 @@ def test_nested_scopes_nest_clusters() -> None:
         with scope("inner"):
             b = a.exp()
     source = draw_graph(b + 1, max_nodes=None).source
-    outer = source.index('label=model labeljust=c style="dashed,rounded"')
+    # Both boxes hold Values of their own, so a title node inside each names it.
+    outer = source.index("label=model margin=0 shape=plaintext")
     inner = source.index('label="model.inner" margin=0 shape=plaintext')
-    assert outer < inner < source.index("\t\t}")
+    assert source.index("subgraph cluster_0") < outer < source.index("subgraph cluster_1") < inner
+    assert inner < source.index("\t\t}")
 
 
 def test_training_step_fits_the_budget(step: Value) -> None:

@@ -87,8 +87,19 @@ def test_no_edge_crosses_a_neuron_box_title(sizes, max_nodes, edge_labels) -> No
     assert not crossed, sorted(crossed)[:5]
 
 
+@pytest.mark.parametrize("max_nodes", [8, 24, 40])
+def test_no_edge_crosses_a_layer_box_title(max_nodes) -> None:
+    # A layer's box holds its summary ("layers.1: affine_relu; 280 more values"); titled by
+    # a cluster label, the summary's edges up to the next layer crossed it (1-3 times).
+    svg = draw_graph(prediction([16, 16, 1]), max_nodes=max_nodes, edge_labels=True).svg()
+    crossed = {(title, edge) for title, edge in crossed_titles(svg) if ".neurons." not in title}
+    assert not crossed, sorted(crossed)[:5]
+
+
 def test_a_neuron_box_is_titled_once_by_its_full_path() -> None:
     source = draw_graph(prediction([3, 1])).source
     for path in ("layers.0.neurons.0", "layers.0.neurons.2", "layers.1.neurons.0"):
         assert source.count(f'label="{path}"') == 1
-    assert 'label="layers.0" labeljust=c' in source  # a box of boxes keeps its label
+    assert 'label="layers.1" labeljust=c' in source  # a box of boxes keeps its label
+    # layers.0 also holds the inputs x[0], x[1]: titled by a node beside them, once.
+    assert source.count('label="layers.0" margin=0 shape=plaintext') == 1

@@ -187,7 +187,7 @@ class _Writer:
             lines.append(f"{indent}subgraph cluster_{number} {{\n")
             number += 1
             own = members.get(path, [])
-            titled = bool(own) and path not in children  # see dot_clusters
+            titled = bool(own)  # a box with Values (or a summary) of its own: see dot_clusters
             lines.append(
                 f"{indent}\t{dot_clusters.cluster_attributes(path, titled_by_node=titled)}\n"
             )
