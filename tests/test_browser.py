@@ -15,12 +15,14 @@ and the ``browser`` extra (Selenium); without either they are skipped, saying wh
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -173,15 +175,23 @@ def jupyter(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp(app)
     for name in NOTEBOOKS:
         shutil.copy(ROOT / "notebooks" / name, folder / name)  # untrusted copies
+    trusted = folder / f"trusted-{PLAYER_NOTEBOOK}"
+    shutil.copy(ROOT / "notebooks" / PLAYER_NOTEBOOK, trusted)
+    _trust(trusted, folder / "data")
+    with jupyter_server(app, folder) as (port, token):
+        yield app, lambda name: f"http://127.0.0.1:{port}/{FRONT_ENDS[app]}/{name}?token={token}"
+
+
+@contextlib.contextmanager
+def jupyter_server(app: str, folder: Path) -> Iterator[tuple[int, str]]:
+    """A ``jupyterlab`` or ``notebook`` server over ``folder``, its config, runtime and data
+    in ``config``, ``runtime``, ``data`` there; yields its port and token once it listens."""
     env = {
         **os.environ,
         "JUPYTER_CONFIG_DIR": str(folder / "config"),
         "JUPYTER_RUNTIME_DIR": str(folder / "runtime"),
         "JUPYTER_DATA_DIR": str(folder / "data"),
     }
-    trusted = folder / f"trusted-{PLAYER_NOTEBOOK}"
-    shutil.copy(ROOT / "notebooks" / PLAYER_NOTEBOOK, trusted)
-    _trust(trusted, folder / "data")
     port, token = _free_port(), "browser-test"
     server = subprocess.Popen(
         [
@@ -200,15 +210,17 @@ def jupyter(request, tmp_path_factory):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.5)
-    yield app, lambda name: f"http://127.0.0.1:{port}/{FRONT_ENDS[app]}/{name}?token={token}"
-    server.terminate()
-    server.wait(timeout=30)
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.5)
+        yield port, token
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def _trust(path: Path, data_dir: Path) -> None:

@@ -7,11 +7,7 @@ JupyterLab); without them it is skipped, saying which.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -33,45 +29,8 @@ def lab(tmp_path_factory):
     """A JupyterLab server over an untrusted copy of notebook 03; yields its URL."""
     folder = tmp_path_factory.mktemp("live")
     shutil.copy(ROOT / "notebooks" / NOTEBOOK, folder / NOTEBOOK)
-    env = {
-        **os.environ,
-        **{
-            f"JUPYTER_{kind}_DIR": str(folder / kind.lower())
-            for kind in ("CONFIG", "RUNTIME", "DATA")
-        },
-    }
-    port, token = helpers._free_port(), "browser-test"
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "jupyterlab",
-            "--no-browser",
-            f"--port={port}",
-            f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={folder}",
-            "--LabApp.extension_manager=readonly",
-            *(["--allow-root"] if os.geteuid() == 0 else []),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    _wait(port)
-    yield f"http://127.0.0.1:{port}/lab/tree/{NOTEBOOK}?token={token}"
-    server.terminate()
-    server.wait(timeout=30)
-
-
-def _wait(port: int, seconds: float = 90) -> None:
-    import socket
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.5)
+    with helpers.jupyter_server("jupyterlab", folder) as (port, token):
+        yield f"http://127.0.0.1:{port}/lab/tree/{NOTEBOOK}?token={token}"
 
 
 def test_saved_live_view_shows_its_three_pictures(lab, tmp_path) -> None:
