@@ -220,7 +220,13 @@ def jupyter_server(app: str, folder: Path) -> Iterator[tuple[int, str]]:
         yield port, token
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            # Seen under load: the server stops serving, then its exit waits forever on
+            # an idle AnyIO worker thread (py-spy: MainThread in threading._shutdown).
+            server.kill()
+            server.wait(timeout=30)
 
 
 def _trust(path: Path, data_dir: Path) -> None:
