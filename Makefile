@@ -19,8 +19,12 @@ $(STAMP): pyproject.toml $(CONSTRAINTS)
 demo: $(STAMP)
 	$(PY) -m nn.demo
 
+# pytest-xdist spreads the suite over every core, one test file per worker at a time (a
+# file's module fixtures, such as a Jupyter server, start once); PYTEST_WORKERS=0 runs it
+# in this one process.
+PYTEST_WORKERS ?= auto
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
