@@ -176,4 +176,4 @@ def affine_layer(
         return [cast(Value, affine(row, shared, activation)) for row in param_rows]
     if not checked and type(param_rows) is tuple:
         _remember_rows(param_rows)
-    return list(make_nodes(outputs, param_rows, fused.rule, fused.op, shared))
+    return make_nodes(outputs, param_rows, fused.rule, fused.op, shared)

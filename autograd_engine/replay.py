@@ -54,8 +54,9 @@ from autograd_engine.value import Value
 
 __all__ = ["Feed", "ReplayError", "Tape", "record"]
 
-_data = attrgetter("data")
-_grad = attrgetter("grad")
+# The slots, not the properties: the engine's numbers are floats already.
+_data = attrgetter("_data")
+_grad = attrgetter("_grad")
 _kind = attrgetter("kind")
 
 

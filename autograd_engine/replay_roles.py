@@ -22,7 +22,7 @@ from autograd_engine.value import Value
 
 Feed = Mapping[Value, float] | Sequence[float]
 
-_data = attrgetter("data")
+_data = attrgetter("_data")  # the slot: a float, no property call
 _kind = attrgetter("kind")
 
 
