@@ -210,10 +210,8 @@ class Writer:
         elif loads:
             getter = self.names.ref(itemgetter(*loads), "L")
             lines.insert(0, f"{', '.join(f'v{k}' for k in loads)} = {getter}(V)")
-        # A speed lever of the interpreter, not of the math: CPython 3.11 specialises a
-        # function's bytecode once it has been called, or has jumped back, eight times. A
-        # chunk has no loop and runs once per tape run, so it would run its first eight
-        # runs unspecialised, ~25% slower; eight empty turns first specialise it at once.
+        # CPython 3.11 specialises bytecode after eight calls or backward jumps; a chunk
+        # runs once per tape run, so eight empty turns spare its first runs ~25%.
         lines = ["for _ in SPECIALISE_NOW: pass", *lines]
         source = f"def chunk({arguments}):\n    " + "\n    ".join(lines)
         self.namespace.update(NAMES)  # what traced expressions refer to
