@@ -90,6 +90,15 @@ def check_inputs(
     return listed
 
 
+def check_watch(watch: list[Value], index: dict[Value, int]) -> list[Value]:
+    """The nodes whose values each run refreshes; each must be a node of the graph."""
+    for node in watch:
+        if not isinstance(node, Value) or node not in index:
+            shown = name(node) if isinstance(node, Value) else repr(node)
+            raise ReplayError(f"watch: {shown} is not a node of the recorded graph")
+    return list(watch)
+
+
 def compare_graphs(recorded: list[Value], index: dict[Value, int], order: list[Value]) -> None:
     """ReplayError unless a fresh graph (``order``, topological) is the recorded one, node
     by node: the same ops on the same operands with the same parameters, leaves in the
