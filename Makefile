@@ -8,7 +8,7 @@ EXTRAS ?= dev
 # Pins for CI's machines (torch's CPU build); they constrain only what the extras ask for.
 CONSTRAINTS ?= .ci/constraints.txt
 
-.PHONY: demo test lint format bench clean
+.PHONY: demo test lint format bench bench-heads clean
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks
+
+# Two heads side by side against the same micrograd samples (benchmarks/heads.py):
+# OLD is a checkout of the older commit with its own .venv (a git worktree).
+bench-heads: $(STAMP)
+	$(PY) -m benchmarks.heads --old $(OLD)
 
 clean:
 	rm -rf $(VENV) out build *.egg-info

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from autograd_engine.graph import reachable
+from autograd_engine.reading_names import generated
 from autograd_engine.value import Value
 
 
@@ -22,8 +23,9 @@ class History:
     """Gradients at the start and what each step changed, so any frame can be redrawn
     later with the gradients of its own moment (frames are often drawn after the loop)."""
 
-    def __init__(self, root: Value) -> None:
+    def __init__(self, root: Value, names: dict[Value, str] | None = None) -> None:
         self.root = root
+        self.names = names or {}  # how the explanations call each node (``reading_names``)
         self.initial = {node: node.grad for node in reachable(root)}
         self.changes: list[list[tuple[Value, float]]] = []
         self.expanded = False
@@ -94,6 +96,7 @@ class Frame:
             options.update(focus=self.node, depth=depth)
         options.setdefault("title", self.explanation)
         options.setdefault("expand_neurons", self._history.expanded)
+        options.setdefault("names", generated(self._history.names))
         return draw_graph(
             self._history.root,
             highlight=(self.node,),

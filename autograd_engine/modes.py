@@ -186,18 +186,30 @@ def scope(name: str) -> _Switch:
     return _Scope(name)
 
 
+_NOT_ENTERED = object()  # no mode is this: a fresh scope's cache matches nothing
+
+
 class _Scope(_Switch):
     """``scope(name)``: the path is joined onto the outer one when entered, not when made."""
 
-    __slots__ = ("_name",)
+    __slots__ = ("_last", "_name")
 
     def __init__(self, name: str) -> None:
         self._name = name
+        # The last (outer mode, inner mode) pair this scope entered: a layer enters its
+        # scope from the same mode sample after sample. One tuple, replaced whole, so
+        # threads entering at once can only miss it, never read half of it.
+        self._last: tuple[object, Mode | None] = (_NOT_ENTERED, None)
 
     def __enter__(self) -> None:
         mode = _MODE.get()
+        last = self._last
+        if last[0] is mode:
+            _MODE.set(last[1])
+            return
         entry = _ENTERED.get((id(mode), self._name))
         if entry is not None and entry[0] is mode:
+            self._last = entry
             _MODE.set(entry[1])
             return
         base = mode or _DEFAULT

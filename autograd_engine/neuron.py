@@ -59,6 +59,15 @@ def _check_params(params: Group) -> None:
         _CHECKED[id(params)] = params
 
 
+def _input_data(inputs: Group) -> list[float]:
+    """The inputs' numbers; TypeError for anything that is not a Value (``value_data``).
+
+    The comprehension reads a Value's slot in bytecode, so only other types pay for
+    ``value_data``'s call: a layer's inputs are Values, read 34 times a sample in the demo.
+    """
+    return [x._data if type(x) is Value else value_data(x) for x in inputs]
+
+
 def _remember_rows(rows: tuple[Group, ...]) -> None:
     """Keep a tuple of rows as checked when each of its rows is (tuples of leaves only)."""
     if all(_CHECKED.get(id(row)) is row for row in rows):
@@ -100,7 +109,7 @@ def affine(
         )
     fused = fused_activation(activation)
     try:  # fast path: all Values (the normal case inside a model)
-        data = list(map(value_data, xs))
+        data = _input_data(xs)
         _check_params(ps)
         total = ps[-1]._data
         for w, x in zip(ps, data):  # noqa: B905
@@ -153,7 +162,7 @@ def affine_layer(
     param_rows = rows if type(rows) is list or type(rows) is tuple else list(rows)
     fused = fused_activation(activation)
     try:
-        xs = list(map(value_data, shared))
+        xs = _input_data(shared)
         size = len(xs) + 1
         # A tuple of rows checked before (nn's layers pass the same one each call) is
         # looked up once, not once per row.
@@ -176,4 +185,4 @@ def affine_layer(
         return [cast(Value, affine(row, shared, activation)) for row in param_rows]
     if not checked and type(param_rows) is tuple:
         _remember_rows(param_rows)
-    return list(make_nodes(outputs, param_rows, fused.rule, fused.op, shared))
+    return make_nodes(outputs, param_rows, fused.rule, fused.op, shared)

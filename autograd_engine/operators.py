@@ -2,8 +2,15 @@
 
 ``defop(..., operator="mul")`` calls ``bind_operator``, which puts the entry's method and
 its reflected form on ``Value`` (``__mul__``, ``__rmul__``); a unary operator
-(``"neg"``, ``"abs"``) gets one method. The methods are written out for the hot path:
-no generic dispatch, and numbers on either side become constants.
+(``"neg"``, ``"abs"``) gets one method. Every method does what ``OpSpec.__call__`` does
+(numbers on either side become constants; evaluate, naming the op and the values in an
+error; build the node), without its generic dispatch, as they sit on the hot path.
+
+An optimisation of that one mechanism, derived from the table: each method is generated
+from its op's entry with the forward traced once on the operands' names
+(``autograd_engine.trace``), so ``x + y`` runs ``(a + b)`` in place of a call of
+``operator.add`` and relu's ``select`` becomes a conditional expression. A forward that
+cannot be traced (a domain check, a ``math`` function) is called by reference.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from autograd_engine.nodes import constant
+from autograd_engine.trace import NAMES, Sym, Untraceable, text, trace
 from autograd_engine.value import Value, make_node
 
 if TYPE_CHECKING:
@@ -32,26 +40,59 @@ def bind_operator(spec: OpSpec, operator: str) -> None:
     setattr(Value, f"__r{operator}__", reflected)
 
 
+def forward_source(spec: OpSpec, names: list[str]) -> str:
+    """The op's forward on the variables ``names`` as one expression: traced, else a call.
+
+    >>> from autograd_engine.ops import OPS
+    >>> forward_source(OPS["*"], ["a", "b"]), forward_source(OPS["relu"], ["x"])
+    ('(a * b)', '(0.0 if (x < 0) else x)')
+    """
+    try:
+        return text(trace(spec.forward, *map(Sym, names)))
+    except Untraceable:
+        return f"forward({', '.join(names)})"
+
+
+_UNARY_METHOD = """
+def method(self):
+    x = self._data
+    try:
+        data = {forward}
+    except (ArithmeticError, ValueError) as exc:
+        raise spec.error([x], (), exc) from None
+    return make_node(data, (self,), rule, op)
+"""
+
+
+def _generated(template: str, spec: OpSpec, **texts: str) -> Callable[..., Any]:
+    """The function ``template`` defines, with the entry's parts as its globals."""
+    namespace = {
+        **NAMES,
+        "Value": Value,
+        "constant": constant,
+        "make_node": make_node,
+        "spec": spec,
+        "forward": spec.forward,
+        "rule": spec.rule,
+        "op": spec.name,
+    }
+    source = template.format(**texts)
+    exec(compile(source, f"<autograd_engine.operators {spec.name}>", "exec"), namespace)
+    return namespace["method"]  # type: ignore[no-any-return]
+
+
 def unary_method(spec: OpSpec, attribute: str = "", doc: str = "") -> Callable[[Value], Value]:
     """``x.op()`` without the generic dispatch, as activations sit on the hot path.
 
     ``attribute`` is the name it gets on ``Value`` (``"__neg__"``; the op's name by
     default), so that pickle and ``help`` find it there.
     """
-    forward, rule, op = spec.forward, spec.rule, spec.name
-    attribute = attribute or op
-
-    def method(self: Value) -> Value:
-        try:
-            data = forward(self._data)
-        except (ArithmeticError, ValueError) as exc:
-            raise spec.error([self._data], (), exc) from None
-        return make_node(data, (self,), rule, op)
-
+    method = _generated(_UNARY_METHOD, spec, forward=forward_source(spec, ["x"]))
+    attribute = attribute or spec.name
     method.__name__ = attribute
     method.__qualname__ = f"Value.{attribute}"
     method.__module__ = Value.__module__
-    method.__doc__ = doc or f"``{op}`` of this value; see ``autograd_engine.{op}``."
+    method.__doc__ = doc or f"``{spec.name}`` of this value; see ``autograd_engine.{spec.name}``."
     return method
 
 
@@ -65,43 +106,53 @@ def as_operand(x: object) -> Value | None:
         return None
 
 
+# ``a op b`` and ``b op a`` for a number ``b``: the other side becomes a constant (or,
+# for a type that is no number, Python is told to try that type's method).
+_BINARY_METHOD = """
+def method(self, other):
+    if not isinstance(other, Value):
+        try:
+            other = constant(other)
+        except TypeError:
+            return NotImplemented
+        except OverflowError as exc:
+            raise OverflowError(f"{{op}}: {{exc}}") from None
+    a = self._data
+    b = other._data
+    try:
+        data = {forward}
+    except (ArithmeticError, ValueError) as exc:
+        raise spec.error([a, b], (), exc) from None
+    return make_node(data, (self, other), rule, op)
+"""
+_REFLECTED_METHOD = """
+def method(self, other):
+    try:
+        operand = constant(other)
+    except TypeError:
+        return NotImplemented
+    except OverflowError as exc:
+        raise OverflowError(f"{{op}}: {{exc}}") from None
+    a = operand._data
+    b = self._data
+    try:
+        data = {forward}
+    except (ArithmeticError, ValueError) as exc:
+        raise spec.error([a, b], (), exc) from None
+    return make_node(data, (operand, self), rule, op)
+"""
+
+
 def binary(spec: OpSpec, name: str = "") -> tuple[Callable[..., Any], Callable[..., Any]]:
     """``a op b`` and its reflected form, built from one table entry.
 
     ``name`` is the operator's ``Value`` name without underscores (``"add"`` for
     ``__add__`` and ``__radd__``), so that ``help`` and pickle find the methods there.
     """
-    forward, rule, op = spec.forward, spec.rule, spec.name
-
-    def method(self: Value, other: object) -> Value:
-        # Written out rather than sharing a helper: one Python call less on the most
-        # frequent node, and ``as_operand`` inlined for numbers (``x * 2``).
-        if not isinstance(other, Value):
-            try:
-                other = constant(other)  # type: ignore[arg-type]
-            except TypeError:
-                return NotImplemented  # type: ignore[no-any-return]
-            except OverflowError as exc:
-                raise OverflowError(f"{op}: {exc}") from None
-        try:
-            data = forward(self._data, other._data)
-        except (ArithmeticError, ValueError) as exc:
-            raise spec.error([self._data, other._data], (), exc) from None
-        return make_node(data, (self, other), rule, op)
-
-    def reflected(self: Value, other: object) -> Value:
-        try:  # ``2 * x``: a number on the left (a Value there would have done the op)
-            operand = constant(other)  # type: ignore[arg-type]
-        except TypeError:
-            return NotImplemented  # type: ignore[no-any-return]
-        except OverflowError as exc:
-            raise OverflowError(f"{op}: {exc}") from None
-        try:
-            data = forward(operand._data, self._data)
-        except (ArithmeticError, ValueError) as exc:
-            raise spec.error([operand._data, self._data], (), exc) from None
-        return make_node(data, (operand, self), rule, op)
-
+    op = spec.name
+    forward = forward_source(spec, ["a", "b"])
+    method = _generated(_BINARY_METHOD, spec, forward=forward)
+    reflected = _generated(_REFLECTED_METHOD, spec, forward=forward)
     if name:
         for function, attribute, text in (
             (method, f"__{name}__", f"``x {op} y``"),

@@ -34,6 +34,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from itertools import repeat
 from operator import attrgetter
+from typing import Any
 
 from autograd_engine.floats import to_float
 from autograd_engine.graph import topological_order
@@ -47,15 +48,16 @@ from autograd_engine.replay_roles import (
     check_inputs,
     check_params,
     check_roles,
-    name,
+    check_watch,
     recordable,
 )
 from autograd_engine.value import Value
 
 __all__ = ["Feed", "ReplayError", "Tape", "record"]
 
-_data = attrgetter("data")
-_grad = attrgetter("grad")
+# The slots, not the properties: the engine's numbers are floats already.
+_data = attrgetter("_data")
+_grad = attrgetter("_grad")
 _kind = attrgetter("kind")
 
 
@@ -142,11 +144,7 @@ class Tape:
         self._feedable = set(self._grad_leaves)
         self._parameters = check_params(params, index, leaves)
         self._inputs = check_inputs(inputs, index, self._feedable)
-        for node in watch:
-            if not isinstance(node, Value) or node not in index:
-                shown = name(node) if isinstance(node, Value) else repr(node)
-                raise ReplayError(f"watch: {shown} is not a node of the recorded graph")
-        self._watch = list(watch)
+        self._watch = check_watch(watch, index)
         specs = {node: recordable(node) for node in order if node._parents}
         self._specs = specs
         self._program = Tiered(order, index, specs, self._grad_leaves, self._watch, compile)
@@ -228,17 +226,8 @@ class Tape:
             ReplayError: a constant's data or a leaf's ``kind`` changed since recording,
                 or ``feed`` names a Value that is not a non-constant leaf of the tape.
         """
-        self._prepare(feed)
         seed = to_float(grad)
-        if current_mode().anomaly:  # the slow path, so that detect_anomaly() works here too
-            found = self._step_by_step(seed, backward=True, anomaly=True)
-            if found is not None:
-                raise found
-        starts = list(map(_grad, self._grad_leaves))
-        try:
-            out, watched, grads = self._program(self._leaves, starts, seed, True)
-        except (ArithmeticError, ValueError) as exc:
-            raise self._explain(exc) from exc
+        out, watched, grads = self._execute(feed, seed, backward=True)
         # The program's numbers are floats already: write the slots, not through the setter.
         for _ in map(setattr, self._grad_leaves, repeat("_grad"), grads):
             pass
@@ -255,15 +244,7 @@ class Tape:
         >>> tape.forward({x: 2.0}), x.data
         (5.0, 2.0)
         """
-        self._prepare(feed)
-        if current_mode().anomaly:
-            found = self._step_by_step(0.0, backward=False, anomaly=True)
-            if found is not None:
-                raise found
-        try:
-            out, watched = self._program(self._leaves, (), 0.0, False)
-        except (ArithmeticError, ValueError) as exc:
-            raise self._explain(exc) from exc
+        out, watched = self._execute(feed, 0.0, backward=False)
         return self._publish(out, watched)
 
     def check(self, fresh: Value) -> None:
@@ -290,11 +271,20 @@ the code built another graph (a Python branch on data?)
 
     # ---- helpers ----------------------------------------------------------------------
 
-    def _prepare(self, feed: Feed | None) -> None:
-        """Apply ``feed`` and refuse leaves whose role changed since recording."""
+    def _execute(self, feed: Feed | None, seed: float, *, backward: bool) -> tuple[Any, ...]:
+        """Apply ``feed``, refuse leaves whose role changed, run the program on the leaves."""
         if feed is not None:
             apply_feed(feed, self._inputs, self._feedable, self._index)
         check_roles(self._leaves, self._kinds, self._constants, self._constant_data)
+        if current_mode().anomaly:  # the slow path, so that detect_anomaly() works here too
+            found = self._step_by_step(seed, backward=backward, anomaly=True)
+            if found is not None:
+                raise found
+        starts = list(map(_grad, self._grad_leaves)) if backward else ()
+        try:
+            return self._program(self._leaves, starts, seed, backward)
+        except (ArithmeticError, ValueError) as exc:
+            raise self._explain(exc) from exc
 
     def _publish(self, out: float, watched: tuple[float, ...]) -> float:
         self._output._data = out  # floats from the program: no conversion needed

@@ -22,7 +22,7 @@ from autograd_engine.value import Value
 
 Feed = Mapping[Value, float] | Sequence[float]
 
-_data = attrgetter("data")
+_data = attrgetter("_data")  # the slot: a float, no property call
 _kind = attrgetter("kind")
 
 
@@ -88,6 +88,15 @@ def check_inputs(
             where = "a constant of" if leaf in index and not leaf._parents else "not a leaf of"
             raise ReplayError(f"inputs: {name(leaf)} is {where} the graph")
     return listed
+
+
+def check_watch(watch: list[Value], index: dict[Value, int]) -> list[Value]:
+    """The nodes whose values each run refreshes; each must be a node of the graph."""
+    for node in watch:
+        if not isinstance(node, Value) or node not in index:
+            shown = name(node) if isinstance(node, Value) else repr(node)
+            raise ReplayError(f"watch: {shown} is not a node of the recorded graph")
+    return list(watch)
 
 
 def compare_graphs(recorded: list[Value], index: dict[Value, int], order: list[Value]) -> None:

@@ -27,6 +27,7 @@ from autograd_engine.frames import Frame, History
 from autograd_engine.graph import interior_order
 from autograd_engine.nary import SUM
 from autograd_engine.ops import MUL
+from autograd_engine.reading_names import reading_names
 from autograd_engine.value import Value
 
 __all__ = ["Frame", "backward_steps"]
@@ -86,7 +87,8 @@ def _steps(root: Value, grad: float, expand_neurons: bool | None) -> Iterator[Fr
     for node in order:
         node.grad = 0.0
     root.grad += grad
-    history = History(root)
+    history = History(root, reading_names(root))
+    name = history.names.__getitem__
     chains = {node: expand(node, 0.0) for node in order}
     added = sum(chain.added() for chain in chains.values() if chain is not None)
     wanted = (
@@ -111,8 +113,8 @@ def _steps(root: Value, grad: float, expand_neurons: bool | None) -> Iterator[Fr
         history.changes.append([(parent, parent.grad) for parent in dict.fromkeys(parents)])
         history.part_changes.append(None)
         local = local_derivatives(node)
-        inputs = [(parent, _name(parent)) for parent in parents]
-        head = (f"{step}/{total}", _name(node), str(node.op))
+        inputs = [(parent, name(parent)) for parent in parents]
+        head = (f"{step}/{total}", name(node), str(node.op))
         yield Frame(
             step=step,
             total=total,
@@ -145,6 +147,7 @@ def _neuron_frames(
 
     chain = expand(node, upstream)
     assert chain is not None  # the caller expanded this node
+    name_of = history.names.__getitem__
     n = chain.n
     weights, bias, xs = node.parents[:n], node.parents[n], node.parents[n + 1 :]
     received = upstream * chain.slope  # what the sum and every product receive
@@ -152,9 +155,9 @@ def _neuron_frames(
     steps: list[tuple[str, str, list[Value | str], tuple[float, ...], float]] = []
     if chain.total is not None:
         total_name = chain.total.label
-        steps.append((_name(node), chain.activation, [total_name], (chain.slope,), upstream))
+        steps.append((name_of(node), chain.activation, [total_name], (chain.slope,), upstream))
     else:
-        total_name = _name(node)  # a linear neuron is its sum
+        total_name = name_of(node)  # a linear neuron is its sum
     names: list[Value | str] = [bias, *(part.label for part in chain.products)]
     # Local derivatives from the table's rules at g = 1: the sum's, then each product's.
     operands = [bias.data, *(w.data * x.data for w, x in zip(weights, xs, strict=True))]
@@ -165,7 +168,7 @@ def _neuron_frames(
     running: dict[Any, float] = dict(before)
     for k, (name, op, inputs, local, up) in enumerate(steps):
         step = done + k + 1
-        pairs = [(item, item if isinstance(item, str) else _name(item)) for item in inputs]
+        pairs = [(item, item if isinstance(item, str) else name_of(item)) for item in inputs]
         explanation = _explain((f"{step}/{total}", name, op), pairs, up, local, running)
         for item, d in zip(inputs, local, strict=True):
             running[item] = running.get(item, 0.0) + up * d
@@ -201,14 +204,6 @@ def _number(x: float) -> str:
     from autograd_engine.viz.labels import format_number  # string helpers, no Graphviz
 
     return format_number(x)
-
-
-def _name(node: Value) -> str:
-    """How an explanation names a node: its label, else its op or role and its value."""
-    if node.label:
-        return node.label
-    kind = node.op or node.kind or "input"
-    return f"[{kind} {_number(node.data)}]"
 
 
 def _explain(

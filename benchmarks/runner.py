@@ -153,13 +153,17 @@ def micrograd_python(log: Any = sys.stderr) -> Path | None:
     return python
 
 
-def run_job(job: Job, python: Path, timeout: float = 1800) -> dict[str, Any]:
-    """Run one job in a fresh interpreter and return its JSON result (or an error entry)."""
+def run_job(job: Job, python: Path, timeout: float = 1800, repo: Path = REPO) -> dict[str, Any]:
+    """Run one job in a fresh interpreter and return its JSON result (or an error entry).
+
+    ``repo`` is the checkout whose ``benchmarks.workloads`` and engine run (another
+    head's, for ``benchmarks.heads``).
+    """
     command = [str(python), "-m", "benchmarks.workloads", job.workload, job.engine, *job.args]
-    env = {**os.environ, "PYTHONPATH": str(REPO), **ONE_THREAD}
+    env = {**os.environ, "PYTHONPATH": str(repo), **ONE_THREAD}
     try:
         done = subprocess.run(
-            command, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout
+            command, cwd=repo, env=env, capture_output=True, text=True, timeout=timeout
         )
     except subprocess.TimeoutExpired:
         return {"error": f"timed out after {timeout:.0f} s"}
@@ -195,16 +199,16 @@ def run_plan(plan: Plan, engines: tuple[str, ...], log: Any = sys.stderr) -> dic
             if "error" in result:
                 failed.add(job.engine)
         else:
-            _merge(slot, job.engine, result)
+            merge(slot, job.engine, result)
     return results
 
 
-def _merge(slot: dict[str, Any], engine: str, result: dict[str, Any]) -> None:
+def merge(slot: dict[str, Any], engine: str, result: dict[str, Any]) -> None:
     """Pool a round's samples with the earlier rounds'; keep the first round's extras.
 
     >>> slot = {}
-    >>> _merge(slot, "ours", {"samples": [3.0], "min": 3.0, "median": 3.0, "losses": [1.0]})
-    >>> _merge(slot, "ours", {"samples": [1.0, 2.0], "min": 1.0, "median": 1.5})
+    >>> merge(slot, "ours", {"samples": [3.0], "min": 3.0, "median": 3.0, "losses": [1.0]})
+    >>> merge(slot, "ours", {"samples": [1.0, 2.0], "min": 1.0, "median": 1.5})
     >>> slot["ours"]["samples"], slot["ours"]["min"], slot["ours"]["median"]
     ([3.0, 1.0, 2.0], 1.0, 2.0)
     """

@@ -82,8 +82,9 @@ class Layer(ExampleModule):
         neurons, plan = self.neurons, self._plan
         # The plan (activation and parameter rows) kept while the tree and the neuron list
         # are unchanged: the same tuple of rows each call, which affine_layer checks once.
-        if plan is None or plan[0] != tree_version() or plan[1] != neurons:
-            plan = (tree_version(), list(neurons), layer_plan(neurons))
+        version = tree_version()
+        if plan is None or plan[0] != version or plan[1] != neurons:
+            plan = (version, list(neurons), layer_plan(neurons))
             object.__setattr__(self, "_plan", plan)
         outputs = neurons_forward(neurons, xs, plan[2])
         return outputs[0] if len(outputs) == 1 else outputs  # micrograd's convention

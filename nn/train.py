@@ -32,7 +32,7 @@ from nn.interrupts import interrupts_between_steps
 from nn.metrics import Metric, resolve_metric
 from nn.module import Module
 from nn.optim import Optimizer
-from nn.progress import progress_bar, report_progress
+from nn.progress import close_progress, progress_bar, report_progress
 from nn.replayed import ReplayedStep
 from nn.rng import Seed, make_rng
 from nn.sample_losses import NotBatchableError, PerSample, per_sample_form
@@ -211,8 +211,7 @@ def fit(
         # The optimizer's count, not the records: an interrupt between an update and its
         # record leaves the model one update past history.steps, and this says so.
         history.updates = optimizer.steps - updates_before
-        if bar is not None:
-            bar.close()
+        close_progress(bar)
     return history
 
 

@@ -181,3 +181,51 @@ def test_sweep_applies_add_and_mul_inline_with_the_rules_bits(op) -> None:
             got = [a.grad] if same else [a.grad, b.grad]
             expected = [want[0]] if same else want
             assert bits(got) == bits(expected), (op, x, y, seed, same)
+
+
+# Every operator and unary method whose forward the table traces into the method's code
+# (``operators.forward_source``), with the Value-side method that runs it.
+_UNARY_METHODS = [
+    (spec, getattr(Value, name))
+    for spec in OPS.values()
+    for name in (spec.name, "__neg__" if spec.name == "neg" else "")
+    if spec.arity == 1 and not spec.params and name and callable(getattr(Value, name, None))
+]
+_BINARY_OPERATORS = [(OPS[op], method) for op, method in (("+", "add"), ("-", "sub"), ("*", "mul"))]
+
+
+def test_generated_methods_trace_the_hot_forwards() -> None:
+    from autograd_engine.operators import forward_source
+
+    traced = {
+        s.name for s, _ in _UNARY_METHODS if not forward_source(s, ["x"]).startswith("forward(")
+    }
+    assert {"neg", "relu"} <= traced  # inline: no call of the forward
+    assert forward_source(OPS["/"], ["a", "b"]) == "forward(a, b)"  # a domain check: called
+
+
+@given(st.floats(allow_nan=True, allow_infinity=True))
+def test_generated_unary_methods_equal_the_table_forward(x) -> None:
+    for spec, method in _UNARY_METHODS:
+        try:
+            want = spec.evaluate([x])
+        except (ArithmeticError, ValueError) as exc:
+            with pytest.raises(type(exc), match=spec.name):
+                method(Value(x))
+            continue
+        node = method(Value(x))
+        assert bits([node.data]) == bits([want]), spec.name
+        assert node.op == spec.name and node._rule is spec.rule
+
+
+@given(st.floats(allow_nan=True), st.floats(allow_nan=True))
+def test_generated_operators_equal_the_table_forward(x, y) -> None:
+    for spec, name in _BINARY_OPERATORS:
+        want = spec.evaluate([x, y])
+        for node in (
+            getattr(Value(x), f"__{name}__")(Value(y)),
+            getattr(Value(x), f"__{name}__")(y),
+            getattr(Value(y), f"__r{name}__")(x),
+        ):
+            assert bits([node.data]) == bits([want]), spec.name
+            assert [p.data for p in node.parents] == [x, y] or math.isnan(x) or math.isnan(y)

@@ -195,7 +195,7 @@ def test_expanded_steps_explain_and_draw_the_lecture_neuron() -> None:
     assert frames[0].inputs == ("b + Σ w·x",) and frames[1].inputs == (b, "x[0]·w[0]", "x[1]·w[1]")
     assert frames[2].inputs == (w1, x1)
     assert frames[0].explanation == (
-        "1/4 [affine_tanh 0.7071] = tanh of (b + Σ w·x), grad 1.0000: "
+        "1/4 t1 = tanh of (b + Σ w·x), grad 1.0000: "
         "b + Σ w·x.grad += 1.0000 × 0.5000 = 0.5000 → 0.5000"
     )
     assert "x[0]·w[0].grad += 0.5000 × 1.0000 = 0.5000 → 0.5000" in frames[1].explanation

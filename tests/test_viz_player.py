@@ -110,3 +110,33 @@ def test_a_fused_neuron_plays_as_the_lecture_draws_it() -> None:
     assert {"v5p0", "v5p1", "v5s", "v5", "v5p0op", "v5sop", "v5op"} <= svg_titles
     assert play(o, expand_neurons=False).steps[-1]["node"] == "v5"
     assert len(play(o, expand_neurons=False).steps) == 2
+
+
+def test_texts_name_unlabelled_nodes_as_the_picture_does() -> None:
+    """Every node a step's text speaks of can be found in the picture by that name."""
+    from autograd_engine import topological_order
+    from autograd_engine.examples import readme_expression
+
+    g, _ = readme_expression()
+    player = play(g)
+    texts = " ".join(step["text"] for step in player.steps)
+    assert "[" not in texts  # no "[+ 0.0000]": that named two different nodes here
+    unlabelled = [n for n in topological_order(g) if not n.label and n.kind != "constant"]
+    called = re.findall(r"\bt\d+\b", texts)
+    assert len(set(called)) == len(unlabelled)  # one name per node, none shared
+    on_picture = set(re.findall(r">(t\d+)</text>", player.graph.svg()))
+    assert set(called) == on_picture
+    forward = {s["node"]: s["text"] for s in player.steps if s["phase"] == "forward"}
+    name = player.graph.node_names[g.parents[0]]  # the first term, made from f
+    assert re.match(r"forward: (t\d+) = / of \(f, 2\) = 24\.5000$", forward[name])
+
+
+def test_frames_print_the_names_their_explanations_use() -> None:
+    from autograd_engine import backward_steps
+
+    x = Value(3.0, label="x")
+    y = x * x + 1
+    first, second = backward_steps(y)
+    assert first.explanation.startswith("1/2 t2 = + of (t1, 1)")
+    assert second.explanation.startswith("2/2 t1 = * of (x, x)")
+    assert "{ t1 | data 9.0000" in second.source and "{ t2 | data 10.0000" in second.source

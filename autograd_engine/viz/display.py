@@ -43,6 +43,7 @@ def draw_graph(
     size: float | tuple[float, float] | str | None = DEFAULT_SIZE,
     expand_neurons: bool | None = None,
     part_grads: Mapping[Value, tuple[float, float]] | None = None,
+    names: Mapping[Value, str] | None = None,
 ) -> Graph:
     """Draw the computation graph of one root or several.
 
@@ -79,6 +80,9 @@ def draw_graph(
             ``False`` forces either.
         part_grads: for an expanded neuron, the gradients its sum and its products hold
             instead of the finished ones (the step-through frames use this, as ``grads``).
+        names: a name to print on each unlabelled Value (the step-through and the player
+            pass theirs, ``reading_names``, so the ``t3`` their texts speak of is on the
+            picture); a Value's own label always wins.
 
     >>> from autograd_engine import Value
     >>> x = Value(3.0, label="x")
@@ -99,6 +103,8 @@ def draw_graph(
         checks.text(title, "title")
     if grads is not None and not isinstance(grads, Mapping):
         raise TypeError(f"draw_graph: grads must be a mapping of Values to numbers, got {grads!r}")
+    if names is not None and not isinstance(names, Mapping):
+        raise TypeError(f"draw_graph: names must be a mapping of Values to texts, got {names!r}")
     marked_nodes = checks.values(highlight, "highlight")
     labelled = checks.edge_labels(edge_labels)
     options = DotOptions(
@@ -112,6 +118,7 @@ def draw_graph(
         size=checks.size(size),
         expand=None if expand_neurons is None else checks.flag(expand_neurons, "expand_neurons"),
         part_grads=part_grads,
+        names=names,
     )
     kind = checks.format_name(format, "draw_graph")
     plan = plan_drawing(

@@ -2,22 +2,21 @@
 
 Node names come from topological position (``v7`` is the 8th Value of the graph, ``v7op``
 the op that made it, ``s7`` a collapsed cluster whose first member is ``v7``), never from
-``id()``, so the same expression always gives byte-identical text. The text is laid out
-the way the ``graphviz`` package writes a ``Digraph`` (default attributes in ``graph``,
-``node`` and ``edge`` statements, then a tab-indented body), so ``Graph.digraph`` built
-from the same pieces has exactly this source.
+``id()``, so the same expression always gives byte-identical text (laid out as
+``dot_document`` says).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from autograd_engine.backprop import local_derivatives
 from autograd_engine.value import Value
 from autograd_engine.viz import dot_chain, dot_clusters, labels, shape
 from autograd_engine.viz.clusters import Summary
 from autograd_engine.viz.dot_caption import graph_attributes
+from autograd_engine.viz.dot_document import DotDocument
 from autograd_engine.viz.expand import EXPAND_LIMIT, Expansion, expand
 from autograd_engine.viz.labels import attributes
 from autograd_engine.viz.layout_budget import Plan, Unit
@@ -44,30 +43,7 @@ class DotOptions:
     size: str | None = None  # Graphviz's size attribute, inches
     expand: bool | None = None  # fused neurons as their chain; None: when small (``expand``)
     part_grads: Mapping[Value, tuple[float, float]] | None = None  # (sum, products) held
-
-
-@dataclass
-class DotDocument:
-    """DOT as its parts (default attributes and body lines) and as one text."""
-
-    graph_attr: dict[str, str]
-    node_attr: dict[str, str]
-    edge_attr: dict[str, str]
-    body: list[str] = field(default_factory=list)
-
-    @property
-    def source(self) -> str:
-        """The full DOT text."""
-        head = [
-            f"\t{kind} [{attributes(attrs)}]\n"
-            for kind, attrs in (
-                ("graph", self.graph_attr),
-                ("node", self.node_attr),
-                ("edge", self.edge_attr),
-            )
-            if attrs
-        ]
-        return "digraph {\n" + "".join(head) + "".join(self.body) + "}\n"
+    names: Mapping[Value, str] | None = None  # printed on unlabelled Values (``reading_names``)
 
 
 def build_dot(plan: Plan, options: DotOptions) -> DotDocument:
@@ -257,10 +233,10 @@ class _Writer:
         return lines
 
     def _short_label(self, unit: Value) -> str:
-        """A label without its cluster's path, which the box around it already shows
-        (``w[1]`` inside ``layers.0.neurons.3``)."""
+        """A label (or the name a text calls it by) without its cluster's path, which the
+        box around it already shows (``w[1]`` inside ``layers.0.neurons.3``)."""
         path = self.plan.cluster_of.get(unit)
-        label = unit.label
+        label = unit.label or (self.options.names or {}).get(unit, "")
         if path and label.startswith(path + ".") and len(label) > len(path) + 1:
             return label[len(path) + 1 :]
         return label

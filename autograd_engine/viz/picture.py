@@ -19,7 +19,8 @@ from autograd_engine.files import write_atomically
 from autograd_engine.value import Value
 from autograd_engine.viz import checks
 from autograd_engine.viz.backends import FORMATS, render
-from autograd_engine.viz.dot_builder import DotDocument, unit_name
+from autograd_engine.viz.dot_builder import unit_name
+from autograd_engine.viz.dot_document import DotDocument
 from autograd_engine.viz.layout_budget import Plan
 
 

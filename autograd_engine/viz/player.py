@@ -101,7 +101,7 @@ def play(root: Value, **options: Any) -> Player:
     >>> player
     <Player: 2 forward and 2 backward steps>
     >>> print(player.steps[-1]["text"])
-    2/2 [* 9.0000] = * of (x, x), grad 1.0000: x.grad += 1.0000 × 3.0000 = 3.0000 → 3.0000; ...
+    2/2 t1 = * of (x, x), grad 1.0000: x.grad += 1.0000 × 3.0000 = 3.0000 → 3.0000; ...
     >>> x.grad  # untouched
     0.0
     """

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from autograd_engine.graph import interior_order
+from autograd_engine.reading_names import generated, reading_names
 from autograd_engine.stepper import Frame, backward_steps
 from autograd_engine.value import Value
 from autograd_engine.viz.display import draw_graph
@@ -25,9 +26,13 @@ def record(root: Value, options: dict[str, Any]) -> tuple[list[dict[str, Any]], 
     options.setdefault("max_nodes", None)
     frames = list(backward_steps(root, expand_neurons=options.pop("expand_neurons", None)))
     expanded = frames[0]._history.expanded if frames else False
+    called = reading_names(root)  # the texts' names, the same as the frames' explanations
+    options.setdefault("names", generated(called))
     graph = draw_graph(root, expand_neurons=expanded, **options)
     names = graph.node_names
-    steps = [step for node in reversed(order) for step in _forward_steps(node, names, expanded)]
+    steps = [
+        step for node in reversed(order) for step in _forward_steps(node, names, called, expanded)
+    ]
     products: dict[Value, int] = {}  # an expanded neuron's product steps so far
     for frame in frames:
         node, inputs = _backward_names(frame, names, products)
@@ -39,13 +44,19 @@ def record(root: Value, options: dict[str, Any]) -> tuple[list[dict[str, Any]], 
     return steps, graph
 
 
-def _forward_steps(node: Value, names: dict[Value, str], expanded: bool) -> list[dict[str, Any]]:
-    """The forward step of a node; an expanded neuron's products and sum come first."""
+def _forward_steps(
+    node: Value, names: dict[Value, str], called: dict[Value, str], expanded: bool
+) -> list[dict[str, Any]]:
+    """The forward step of a node; an expanded neuron's products and sum come first.
+
+    ``names`` are the DOT names (what the page's script finds nodes by), ``called`` what
+    the text calls each node (``reading_names``).
+    """
     chain = expand(node, node.grad) if expanded else None
     name = names[node]
-    inputs = ", ".join(_name(p) for p in node.parents)
+    inputs = ", ".join(called[p] for p in node.parents)
     if chain is None:
-        text = f"forward: {_name(node)} = {node.op} of ({inputs}) = {format_number(node.data)}"
+        text = f"forward: {called[node]} = {node.op} of ({inputs}) = {format_number(node.data)}"
         return [_forward(name, text, node.data)]
     parts = [(f"{name}p{i}", part) for i, part in enumerate(chain.products)]
     if chain.total is not None:
@@ -56,7 +67,7 @@ def _forward_steps(node: Value, names: dict[Value, str], expanded: bool) -> list
     ]
     if chain.total is not None:  # the activation of the sum; a linear neuron is its sum
         inputs = chain.total.label
-    text = f"forward: {_name(node)} = {chain.activation or '+'} of ({inputs}) = "
+    text = f"forward: {called[node]} = {chain.activation or '+'} of ({inputs}) = "
     return [*steps, _forward(name, text + format_number(node.data), node.data)]
 
 
@@ -99,9 +110,3 @@ def start_state(steps: list[dict[str, Any]]) -> dict[str, Any]:
     """Before step 1: interior data unknown, every gradient zero."""
     interior = [s["node"] for s in steps if s["phase"] == "forward"]
     return {"unknown": interior}
-
-
-def _name(node: Value) -> str:
-    if node.label:
-        return node.label
-    return f"[{node.op or node.kind or 'input'} {format_number(node.data)}]"

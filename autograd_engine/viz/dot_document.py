@@ -1,0 +1,43 @@
+"""DOT as its parts, default attributes and body lines, and as one text.
+
+The text is laid out the way the ``graphviz`` package writes a ``Digraph`` (default
+attributes in ``graph``, ``node`` and ``edge`` statements, then a tab-indented body), so
+``Graph.digraph`` built from the same pieces has exactly this source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from autograd_engine.viz.labels import attributes
+
+
+@dataclass
+class DotDocument:
+    """DOT as its parts (default attributes and body lines) and as one text."""
+
+    graph_attr: dict[str, str]
+    node_attr: dict[str, str]
+    edge_attr: dict[str, str]
+    body: list[str] = field(default_factory=list)
+
+    @property
+    def source(self) -> str:
+        """The full DOT text.
+
+        >>> print(DotDocument({"rankdir": "LR"}, {}, {}, ["\\ta -> b\\n"]).source, end="")
+        digraph {
+        \tgraph [rankdir=LR]
+        \ta -> b
+        }
+        """
+        head = [
+            f"\t{kind} [{attributes(attrs)}]\n"
+            for kind, attrs in (
+                ("graph", self.graph_attr),
+                ("node", self.node_attr),
+                ("edge", self.edge_attr),
+            )
+            if attrs
+        ]
+        return "digraph {\n" + "".join(head) + "".join(self.body) + "}\n"
