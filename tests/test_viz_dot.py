@@ -53,7 +53,7 @@ def diamond() -> Value:
 
 def test_golden_square_with_edge_labels() -> None:
     OUT = "penwidth=2 shape=record"
-    edge = '[label="local 3.0000\\ngrad += 1.0000 × 3.0000 = 3.0000"]'
+    edge = '[label="local 3.0000\\ngrad += 1.0000 × 3.0000\\n= 3.0000"]'
     expected = HEAD_LR + textwrap.dedent(f"""\
         \tv1 [fillcolor="#b2f2bb" label="{{ y | data 9.0000 | grad 1.0000 }}" {OUT}]
         \tv1op [{OP.format("*")}]
@@ -65,6 +65,7 @@ def test_golden_square_with_edge_labels() -> None:
         """)
     labelled = 'arrowsize=0.6 color="#495057" decorate=true fontname'  # labels tied to edges
     expected = expected.replace('arrowsize=0.6 color="#495057" fontname', labelled)
+    expected = expected.replace("nodesep=0.2", "nodesep=0.5")  # labels need the room
     assert draw_graph(square(), edge_labels=True).source == expected
 
 

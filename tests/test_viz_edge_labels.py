@@ -17,7 +17,7 @@ from autograd_engine import Value, draw_graph, local_derivatives, topological_or
 from autograd_engine.viz.labels import format_number
 
 EDGE = re.compile(
-    r'^\t(v\d+) -> (v\d+)op \[label="local (\S+)\\ngrad \+= (\S+) × (\S+) = (\S+)"\]$',
+    r'^\t(v\d+) -> (v\d+)op \[label="local (\S+)\\ngrad \+= (\S+) × (\S+)\\n= (\S+)"\]$',
     re.MULTILINE,
 )
 

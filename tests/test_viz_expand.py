@@ -68,7 +68,7 @@ def test_the_lecture_neuron_is_drawn_as_the_lecture_draws_it() -> None:
     assert "b + Σ w·x | data 0.8814 | grad 0.5000" in source
     assert re.search(r"label=tanh", source)
     # w1's edge carries x1 as its local derivative and the product's gradient upstream
-    assert 'v2 -> v5p0op [label="local 2.0000\\ngrad += 0.5000 × 2.0000 = 1.0000"]' in source
+    assert 'v2 -> v5p0op [label="local 2.0000\\ngrad += 0.5000 × 2.0000\\n= 1.0000"]' in source
     assert "v5s -> v5op" in source and "affine" not in source
 
 

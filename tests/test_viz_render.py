@@ -7,6 +7,7 @@ through a stand-in ``dot`` program that renders with pygraphviz.
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import sys
 import textwrap
@@ -211,3 +212,41 @@ def _tops(svg: str) -> dict[str, float]:
             ys = [float(p.split(",")[1]) for p in polygon.get("points").split()]
             tops[g.find(f"{SVG}title").text] = min(ys)
     return tops
+
+
+def _label_gaps(source: str) -> list[float]:
+    """The gaps, in points of the finished picture, between neighbouring lines of edge
+    labels on one row (Graphviz's own text widths, from its JSON output)."""
+    import json
+    import re
+
+    graph = pygraphviz.AGraph(string=source)
+    layout = json.loads(graph.draw(format="json", prog="dot"))
+    width = float(
+        re.search(r'<svg width="([\d.]+)pt"', graph.draw(format="svg", prog="dot").decode())[1]
+    )
+    left, _, right, _ = (float(v) for v in layout["bb"].split(","))
+    scale = width / (right - left)  # the size attribute scales the picture down
+    lines = sorted(
+        (round(op["pt"][1]), op["pt"][0] - op["width"] / 2, op["pt"][0] + op["width"] / 2)
+        for edge in layout["edges"]
+        for op in edge.get("_ldraw_", [])
+        if op["op"] == "T"
+    )
+    return [(b[1] - a[2]) * scale for a, b in itertools.pairwise(lines) if a[0] == b[0]]
+
+
+def test_neighbouring_edge_labels_of_the_readme_neuron_stand_apart() -> None:
+    """Drawn as ``make demo`` draws ``neuron.svg``: at 0.2 in apart, with the arithmetic
+    on one line, the labels of two edges into one ``*`` were 2.9 pt apart."""
+    nn = pytest.importorskip("nn")
+    from nn.demo import README_WIDTH
+
+    neuron = nn.MLP(2, [4, 1], seed=1).layers[0].neurons[0]
+    output = neuron([Value(-0.69, label="x[0]"), Value(0.85, label="x[1]")])
+    output.label = "output"
+    output.backward()
+    source = draw_graph(output, edge_labels=True, size=README_WIDTH).source
+    gaps = _label_gaps(source)
+    assert len(gaps) >= 4  # two rows of labels, beside each other
+    assert min(gaps) >= 8.0, gaps

@@ -92,7 +92,7 @@ def draw_graph(
     >>> print(graph.source.splitlines()[6])
     \tv0 [fillcolor="#a5d8ff" label="{ x | data 3.0000 | grad 6.0000 }" shape=record]
     >>> [line.split("[")[1] for line in graph.source.splitlines() if "v0 ->" in line][0]
-    'label="local 3.0000\\\\ngrad += 1.0000 × 3.0000 = 3.0000"]'
+    'label="local 3.0000\\\\ngrad += 1.0000 × 3.0000\\\\n= 3.0000"]'
     """
     root_list = _as_roots(roots)
     checks.count(max_nodes, "max_nodes", low=1, none=True)

@@ -29,7 +29,9 @@ def graph_attributes(plan: Plan, options: DotOptions) -> dict[str, str]:
     attrs = {
         "fontname": labels.FONT,
         "fontsize": "11",
-        "nodesep": "0.2",
+        # An edge's label sits just beside its own edge, so the labels of two edges into
+        # one node are nodesep apart at most: at 0.2 in they nearly touched.
+        "nodesep": "0.5" if options.edge_labels else "0.2",
         "rankdir": str(options.rankdir),  # chosen by now (see build_dot)
         "ranksep": "0.3",
     }
