@@ -106,8 +106,9 @@ def as_operand(x: object) -> Value | None:
         return None
 
 
-# ``a op b`` and ``b op a`` for a number ``b``: the other side becomes a constant (or,
-# for a type that is no number, Python is told to try that type's method).
+# ``a op b``, and with the operands swapped the reflected ``b op a`` for a number ``b``:
+# the other side becomes a constant (or, for a type that is no number, Python is told to
+# try that type's method).
 _BINARY_METHOD = """
 def method(self, other):
     if not isinstance(other, Value):
@@ -117,29 +118,13 @@ def method(self, other):
             return NotImplemented
         except OverflowError as exc:
             raise OverflowError(f"{{op}}: {{exc}}") from None
-    a = self._data
-    b = other._data
+    a = {left}._data
+    b = {right}._data
     try:
         data = {forward}
     except (ArithmeticError, ValueError) as exc:
         raise spec.error([a, b], (), exc) from None
-    return make_node(data, (self, other), rule, op)
-"""
-_REFLECTED_METHOD = """
-def method(self, other):
-    try:
-        operand = constant(other)
-    except TypeError:
-        return NotImplemented
-    except OverflowError as exc:
-        raise OverflowError(f"{{op}}: {{exc}}") from None
-    a = operand._data
-    b = self._data
-    try:
-        data = {forward}
-    except (ArithmeticError, ValueError) as exc:
-        raise spec.error([a, b], (), exc) from None
-    return make_node(data, (operand, self), rule, op)
+    return make_node(data, ({left}, {right}), rule, op)
 """
 
 
@@ -151,8 +136,8 @@ def binary(spec: OpSpec, name: str = "") -> tuple[Callable[..., Any], Callable[.
     """
     op = spec.name
     forward = forward_source(spec, ["a", "b"])
-    method = _generated(_BINARY_METHOD, spec, forward=forward)
-    reflected = _generated(_REFLECTED_METHOD, spec, forward=forward)
+    method = _generated(_BINARY_METHOD, spec, forward=forward, left="self", right="other")
+    reflected = _generated(_BINARY_METHOD, spec, forward=forward, left="other", right="self")
     if name:
         for function, attribute, text in (
             (method, f"__{name}__", f"``x {op} y``"),
