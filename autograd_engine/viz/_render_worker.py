@@ -6,8 +6,10 @@ never returns to Python until it is done, so in-process a big layout cannot be s
 Ctrl-C or a kernel interrupt, and it cannot be given a time limit. In a worker, the caller
 waits on a pipe, which a signal interrupts at once, and kills the worker when it must.
 
-Protocol on stdin/stdout, one request at a time: ``b"<format> <length>\\n" + DOT bytes``
-in; ``b"ok <n> <m>\\n" + picture + stderr text`` or ``b"error <n> 0\\n" + message`` out.
+Protocol on stdin/stdout, one request at a time:
+``b"<format> <engine> <length>\\n" + DOT bytes`` in (engine ``dot``, or ``nop2`` for DOT
+that has its positions already); ``b"ok <n> <m>\\n" + picture + stderr text`` or
+``b"error <n> 0\\n" + message`` out.
 
 Fontconfig: the wheel's bundled fontconfig is older than many systems' configuration and
 prints ``Fontconfig warning: ... unknown element "reset-dirs"`` for files it cannot read.
@@ -80,7 +82,7 @@ def point_fontconfig() -> None:
     os.environ["FONTCONFIG_FILE"] = path
 
 
-def render(pygraphviz: Any, source: bytes, format: str) -> tuple[bytes, bytes]:
+def render(pygraphviz: Any, source: bytes, format: str, engine: str) -> tuple[bytes, bytes]:
     """Lay out ``source``; returns the picture and the C library's stderr, filtered."""
     with tempfile.TemporaryFile() as captured:
         sys.stderr.flush()
@@ -88,7 +90,7 @@ def render(pygraphviz: Any, source: bytes, format: str) -> tuple[bytes, bytes]:
         os.dup2(captured.fileno(), 2)
         try:
             graph = pygraphviz.AGraph(string=source.decode("utf-8"))
-            picture = graph.draw(format=format, prog="dot")
+            picture = graph.draw(format=format, prog=engine)
         finally:
             os.dup2(saved, 2)
             os.close(saved)
@@ -119,12 +121,12 @@ def serve() -> None:
         header = stdin.readline()
         if not header:
             return
-        format, length = header.decode("ascii").split()
+        format, engine, length = header.decode("ascii").split()
         source = stdin.read(int(length))
         try:
             if pygraphviz is None:
                 raise RuntimeError(missing)
-            picture, warnings = render(pygraphviz, source, format)
+            picture, warnings = render(pygraphviz, source, format, engine)
         except Exception as exc:  # every failure goes back to the caller as a message
             message = f"{type(exc).__name__}: {exc}".encode()
             stdout.write(b"error %d 0\n" % len(message) + message)

@@ -34,6 +34,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 FORMATS = ("svg", "png", "pdf")
+# What ``reading_order`` asks for besides pictures: a layout as JSON (to read where things
+# landed) and as DOT with positions (to draw it again from them).
+LAYOUT_FORMATS = ("json0", "dot")
+# Graphviz's layout engines used here: ``dot`` lays out; ``nop2`` draws a graph at the
+# positions its DOT already gives (edges included), laying out nothing.
+ENGINES = ("dot", "nop2")
 
 # Seconds a render may take before it is stopped. The planner's layout-cost bound keeps
 # every default drawing to a few seconds; this is the guard for the rest.
@@ -109,15 +115,21 @@ def rendering_backend() -> RenderingBackend:
 
 
 def render(
-    source: str, format: str = "svg", *, timeout: float | None = None, what: str = "a graph"
+    source: str,
+    format: str = "svg",
+    *,
+    timeout: float | None = None,
+    what: str = "a graph",
+    engine: str = "dot",
 ) -> bytes:
     """Lay out DOT text with Graphviz's ``dot`` and return the picture as bytes.
 
     Args:
         source: DOT text.
-        format: ``"svg"``, ``"png"`` or ``"pdf"``.
+        format: ``"svg"``, ``"png"`` or ``"pdf"`` (or one of ``LAYOUT_FORMATS``).
         timeout: seconds before the render is stopped (default ``DEFAULT_TIMEOUT``).
         what: how an error names the graph, e.g. ``"a graph of 812 nodes and 1530 edges"``.
+        engine: ``"dot"``, or ``"nop2"`` for DOT that already has positions.
 
     Raises:
         RenderTimeoutError: the layout took longer than ``timeout``.
@@ -126,17 +138,19 @@ def render(
     >>> render("digraph { a -> b }").startswith(b"<?xml")
     True
     """
-    if format not in FORMATS:
+    if format not in FORMATS + LAYOUT_FORMATS:
         raise ValueError(f"render: format must be one of {FORMATS}, got {format!r}")
-    limit = DEFAULT_TIMEOUT if timeout is None else _check_timeout(timeout)
+    if engine not in ENGINES:
+        raise ValueError(f"render: engine must be one of {ENGINES}, got {engine!r}")
+    limit = DEFAULT_TIMEOUT if timeout is None else check_timeout(timeout)
     backend = rendering_backend()
     data = source.encode("utf-8")
     if backend.name == "dot":
-        return _render_with_dot(data, format, limit, what)
-    return _WORKER.render(data, format, limit, what)
+        return _render_with_dot(data, format, engine, limit, what)
+    return _WORKER.render(data, f"{format} {engine}", limit, what)
 
 
-def _check_timeout(timeout: float) -> float:
+def check_timeout(timeout: float) -> float:
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
         raise ValueError(f"render: timeout must be a positive number of seconds, got {timeout!r}")
     return float(timeout)
@@ -149,9 +163,9 @@ def _too_slow(what: str, limit: float) -> RenderTimeoutError:
     )
 
 
-def _render_with_dot(data: bytes, format: str, limit: float, what: str) -> bytes:
+def _render_with_dot(data: bytes, format: str, engine: str, limit: float, what: str) -> bytes:
     """The system ``dot`` in a subprocess; ``subprocess.run`` kills it on any exception."""
-    command = [shutil.which("dot") or "dot", f"-T{format}"]
+    command = [shutil.which("dot") or "dot", f"-K{engine}", f"-T{format}"]
     try:
         done = subprocess.run(command, input=data, capture_output=True, timeout=limit)
     except subprocess.TimeoutExpired:
@@ -170,12 +184,13 @@ class _Worker:
         self._process: subprocess.Popen[bytes] | None = None
         self._owner = 0  # the pid that started it: a forked child starts its own
 
-    def render(self, data: bytes, format: str, limit: float, what: str) -> bytes:
+    def render(self, data: bytes, request: str, limit: float, what: str) -> bytes:
+        """``request`` is ``"<format> <engine>"``, e.g. ``"svg dot"``."""
         with self._lock:
             process = self._started()
             assert process.stdin is not None and process.stdout is not None  # opened as PIPE
             try:
-                process.stdin.write(b"%s %d\n" % (format.encode("ascii"), len(data)) + data)
+                process.stdin.write(b"%s %d\n" % (request.encode("ascii"), len(data)) + data)
                 process.stdin.flush()
                 reply = _Reply(process.stdout.fileno(), time.monotonic() + limit)
                 status, size, extra = reply.line().split()
