@@ -8,6 +8,7 @@ the op that made it, ``s7`` a collapsed cluster whose first member is ``v7``), n
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 
@@ -22,6 +23,21 @@ from autograd_engine.viz.labels import attributes
 from autograd_engine.viz.layout_budget import Plan, Unit
 
 RANKDIRS = ("LR", "RL", "TB", "BT")
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """The order the DOT text declares things in, each part in index order or reversed:
+    boxes inside a box (neurons), Values in innermost boxes (a neuron's w and b), and the
+    other Values (a layer's inputs). The picture is of the same graph whichever order;
+    only ties in Graphviz's layout fall differently (``reading_order``)."""
+
+    reverse_boxes: bool
+    reverse_inner_values: bool
+    reverse_outer_values: bool
+
+
+DECLARATIONS = tuple(Declaration(*flags) for flags in itertools.product((True, False), repeat=3))
 
 
 @dataclass(frozen=True)
@@ -73,11 +89,27 @@ def build_dot(plan: Plan, options: DotOptions) -> DotDocument:
         edge_attr["decorate"] = "true"
     doc = DotDocument(graph_attributes(plan, options), _NODE_ATTR.copy(), edge_attr)
     doc.body = writer.body()
+    doc.reading_groups = writer.reading_groups()
+    default = writer.default_order()
+    doc.alternatives = lambda: (writer.body(d) for d in DECLARATIONS if d != default)
     return doc
 
 
 _NODE_ATTR = {"fontname": labels.FONT, "fontsize": "10", "height": "0.3", "style": "filled"}
 _EDGE_ATTR = {"arrowsize": "0.6", "color": "#495057", "fontname": labels.FONT, "fontsize": "9"}
+
+
+def _box_numbers(children: dict[str | None, list[str]], reverse: bool) -> dict[str, int]:
+    """Each box's number, ``cluster_N``: its place in the default declaration."""
+    numbers: dict[str, int] = {}
+    # Depth first, each box before the boxes inside it, as ``body`` writes them.
+    stack = list(children.get(None, []) if reverse else reversed(children.get(None, [])))
+    while stack:
+        path = stack.pop()
+        numbers[path] = len(numbers)
+        inner = children.get(path, [])
+        stack.extend(inner if reverse else reversed(inner))
+    return numbers
 
 
 def unit_name(plan: Plan, unit: Unit) -> str:
@@ -134,22 +166,31 @@ class _Writer:
     def grad(self, node: Value) -> float:
         return node.grad if self.grads is None else self.grads.get(node, node.grad)
 
-    def body(self) -> list[str]:
-        members: dict[str | None, list[Unit]] = {}
-        for unit in self.plan.units:
-            members.setdefault(self.plan.cluster_of[unit], []).append(unit)
-        children: dict[str | None, list[str]] = {}
-        keys = dot_clusters.cluster_keys(self.plan, members)
-        for path in sorted(self.plan.cluster_parent, key=keys.__getitem__):
-            children.setdefault(self.plan.cluster_parent[path], []).append(path)
-        # Graphviz lays a left-to-right graph out top to bottom and turns it, which puts
-        # the first node of a rank at the bottom: declared in reverse, w[0], x0 and
-        # neuron 0 come out on top, in reading order.
+    def default_order(self) -> Declaration:
+        """The declaration order of ``.source``: reversed for a left-to-right graph.
+
+        Graphviz lays a left-to-right graph out top to bottom and turns it, which puts the
+        first node of a rank at the bottom: declared in reverse, w[0], x0 and neuron 0
+        tend to come out on top, in reading order (``reading_order`` checks the result).
+        """
         flip = self.options.rankdir in ("LR", "RL")
-        if flip:
+        return Declaration(flip, flip, flip)
+
+    def body(self, order: Declaration | None = None) -> list[str]:
+        """The body lines, with boxes and Values declared in ``order`` (default: as
+        ``default_order``). Whatever the order, box ``cluster_N`` keeps its number."""
+        members = self._members()
+        children = self._children(members)
+        numbers = _box_numbers(children, self.default_order().reverse_boxes)
+        order = order or self.default_order()
+        if order.reverse_boxes:
             children = {path: paths[::-1] for path, paths in children.items()}
+
+        def flip(path: str | None) -> bool:
+            innermost = path is not None and path not in children
+            return order.reverse_inner_values if innermost else order.reverse_outer_values
+
         lines: list[str] = []
-        number = 0
         # Clusters first, each with its nodes and nested clusters: an explicit stack keeps
         # the nesting without recursion.
         stack: list[tuple[str, int] | str] = [(p, 1) for p in reversed(children.get(None, []))]
@@ -160,29 +201,63 @@ class _Writer:
                 continue
             path, level = item
             indent = "\t" * level
+            number = numbers[path]
             lines.append(f"{indent}subgraph cluster_{number} {{\n")
-            number += 1
             own = members.get(path, [])
             titled = bool(own)  # a box with Values (or a summary) of its own: see dot_clusters
             lines.append(
                 f"{indent}\t{dot_clusters.cluster_attributes(path, titled_by_node=titled)}\n"
             )
-            lines.extend(indent + "\t" + line for line in self._node_lines(members, path, flip))
+            lines.extend(
+                indent + "\t" + line for line in self._node_lines(members, path, flip(path))
+            )
             if titled:
                 anchor = self.name(own[-1])  # the box's last Value: a neuron's output
                 lines.extend(
-                    indent + "\t" + line
-                    for line in dot_clusters.title_lines(number - 1, path, anchor)
+                    indent + "\t" + line for line in dot_clusters.title_lines(number, path, anchor)
                 )
             stack.append(f"{indent}}}\n")
             stack.extend((p, level + 1) for p in reversed(children.get(path, [])))
-        lines.extend("\t" + line for line in self._node_lines(members, None, flip))
+        lines.extend("\t" + line for line in self._node_lines(members, None, flip(None)))
         if self.options.legend:
             roles = [r for r in labels.ROLE_COLOURS if r in self.roles_used]
             legend = labels.legend_label(roles, bool(self.plan.summaries))
             lines.append(f"\tlegend [label={legend} shape=plaintext style=solid]\n")
         lines.extend(self.edges())
         return lines
+
+    def reading_groups(self) -> list[list[str]]:
+        """What should read in index order, each list first to last: the boxes inside
+        each box (neurons of a layer), and the leaves of each box of one role (inputs
+        x[0] and x[1]; parameters w[0], w[1] and b). Between roles, and for computed
+        Values, operand order reads better (x1 beside w[0]; ``s + b`` draws s first)."""
+        members = self._members()
+        children = self._children(members)
+        numbers = _box_numbers(children, self.default_order().reverse_boxes)
+        groups = [[f"cluster_{numbers[p]}" for p in paths] for paths in children.values()]
+        for units in members.values():
+            leaves: dict[str, list[str]] = {}
+            for unit in units:
+                if isinstance(unit, Value) and not unit.op:
+                    role = labels.role(unit, self.outputs)
+                    leaves.setdefault(role, []).append(self.name(unit))
+            groups.extend(leaves.values())
+        return [group for group in groups if len(group) > 1]
+
+    def _members(self) -> dict[str | None, list[Unit]]:
+        """The units drawn directly in each box (``None``: outside every box)."""
+        members: dict[str | None, list[Unit]] = {}
+        for unit in self.plan.units:
+            members.setdefault(self.plan.cluster_of[unit], []).append(unit)
+        return members
+
+    def _children(self, members: dict[str | None, list[Unit]]) -> dict[str | None, list[str]]:
+        """The boxes directly inside each box, in index order."""
+        children: dict[str | None, list[str]] = {}
+        keys = dot_clusters.cluster_keys(self.plan, members)
+        for path in sorted(self.plan.cluster_parent, key=keys.__getitem__):
+            children.setdefault(self.plan.cluster_parent[path], []).append(path)
+        return children
 
     def _node_lines(
         self, members: dict[str | None, list[Unit]], path: str | None, flip: bool

@@ -7,6 +7,7 @@ attributes in ``graph``, ``node`` and ``edge`` statements, then a tab-indented b
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from autograd_engine.viz.labels import attributes
@@ -20,6 +21,10 @@ class DotDocument:
     node_attr: dict[str, str]
     edge_attr: dict[str, str]
     body: list[str] = field(default_factory=list)
+    # What ``reading_order`` may change: the names that should read first to last, and
+    # the bodies of the same graph declared in the other orders.
+    reading_groups: list[list[str]] = field(default_factory=list)
+    alternatives: Callable[[], Iterator[list[str]]] = lambda: iter(())
 
     @property
     def source(self) -> str:
@@ -31,6 +36,10 @@ class DotDocument:
         \ta -> b
         }
         """
+        return self.text(self.body)
+
+    def text(self, body: list[str]) -> str:
+        """The full DOT text with another ``body`` (another declaration of the graph)."""
         head = [
             f"\t{kind} [{attributes(attrs)}]\n"
             for kind, attrs in (
@@ -40,4 +49,4 @@ class DotDocument:
             )
             if attrs
         ]
-        return "digraph {\n" + "".join(head) + "".join(self.body) + "}\n"
+        return "digraph {\n" + "".join(head) + "".join(body) + "}\n"
