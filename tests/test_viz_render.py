@@ -81,10 +81,11 @@ def test_subprocess_backend_through_a_stand_in_dot(
             #!{sys.executable}
             import sys, pygraphviz
             fmt = next(a[2:] for a in sys.argv[1:] if a.startswith("-T"))
+            prog = next((a[2:] for a in sys.argv[1:] if a.startswith("-K")), "dot")
             with open({str(calls)!r}, "a") as log:
                 log.write(" ".join(sys.argv[1:]) + "\\n")
             graph = pygraphviz.AGraph(string=sys.stdin.read())
-            sys.stdout.buffer.write(graph.draw(format=fmt, prog="dot"))
+            sys.stdout.buffer.write(graph.draw(format=fmt, prog=prog))
             """)
     )
     fake.chmod(0o755)
@@ -252,12 +253,6 @@ def test_neighbouring_edge_labels_of_the_readme_neuron_stand_apart() -> None:
     assert min(gaps) >= 8.0, gaps
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 15.4, not met for wide drawings: dot orders sibling clusters (neuron boxes) "
-    "by crossing heuristics that ties reverse or rotate, and honours no order constraint "
-    "across clusters (ordering= skips clustered nodes, flat edges between boxes are dropped)",
-)
 def test_a_wide_drawing_reads_neurons_and_inputs_in_index_order() -> None:
     """Notebook 03's drawing of one prediction, 40 values: neuron i above neuron i + 1."""
     nn = pytest.importorskip("nn")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import os
 import tempfile
+import time
 import webbrowser
 from functools import cached_property
 from pathlib import Path
@@ -17,8 +18,8 @@ from typing import Any
 
 from autograd_engine.files import write_atomically
 from autograd_engine.value import Value
-from autograd_engine.viz import checks
-from autograd_engine.viz.backends import FORMATS, render
+from autograd_engine.viz import checks, reading_order
+from autograd_engine.viz.backends import DEFAULT_TIMEOUT, FORMATS, check_timeout, render
 from autograd_engine.viz.dot_builder import unit_name
 from autograd_engine.viz.dot_document import DotDocument
 from autograd_engine.viz.layout_budget import Plan
@@ -49,6 +50,7 @@ class Graph:
         self._plan = plan
         self._svg: str | None = None
         self._png: bytes | None = None
+        self._layout: reading_order.Layout | None = None
         self.format = format
         self.total_values = plan.total
         self.drawn_values = plan.drawn_values
@@ -101,12 +103,30 @@ class Graph:
             return self._svg.encode("utf-8")
         if kind == "png" and self._png is not None:
             return self._png
-        data = render(self.source, kind, timeout=timeout, what=self.size_text)
+        limit = DEFAULT_TIMEOUT if timeout is None else check_timeout(timeout)
+        deadline = time.monotonic() + limit
+
+        def lay_out(source: str, format: str, engine: str) -> bytes:
+            left = max(deadline - time.monotonic(), 1e-3)  # past it: the render times out
+            return render(source, format, timeout=left, what=self.size_text, engine=engine)
+
+        layout = self._chosen_layout(lay_out)
+        data = lay_out(layout.source, kind, layout.engine)
         if kind == "svg":
             self._svg = data.decode("utf-8")
         elif kind == "png":
             self._png = data
         return data
+
+    def _chosen_layout(self, lay_out: reading_order.LayOut) -> reading_order.Layout:
+        """What the pictures are drawn from: ``.source``, or the same graph declared in
+        another order when that reads in index order (``reading_order``); chosen once."""
+        if self._layout is None:
+            if len(self._plan.units) > reading_order.SEARCH_LIMIT:
+                self._layout = reading_order.Layout(self.source)
+            else:
+                self._layout = reading_order.choose(self._document, lay_out)
+        return self._layout
 
     def svg(self) -> str:
         """The picture as SVG text (rendered once, then cached)."""

@@ -1,0 +1,232 @@
+"""Which of a few equivalent DOT declarations to draw: the one that reads in index order.
+
+Graphviz's dot leaves the boxes of one column (the neurons of a layer) and the Values of
+one box (x[0] and x[1]; w[0], w[1] and b) in whatever order its crossing minimiser ends
+with. To it the neurons of a layer are interchangeable (each reads the same inputs and
+feeds the same consumers), so their order falls out of ties, and the ties fall by the
+order the DOT text declares things in: a wide drawing could come out neuron 7 to 0. No
+attribute fixes that; ``ordering=``, flat edges and anchor nodes between boxes, compound
+edges and more crossing passes were each tried on 60 drawings (issue 15), and none held.
+
+So the picture is chosen. The same graph, declared eight ways (boxes, the Values in
+innermost boxes and the other Values, each in index order or reversed), is laid out until
+one reads right, and the layout with the fewest pairs out of reading order wins; the
+default declaration comes first, so a drawing that reads right costs one extra layout.
+A left-to-right layout turned upside down is still a left-to-right layout with the same
+crossings, so each layout's mirror image is a candidate too (its pairs out of order are
+exactly the others'). A mirrored winner is drawn from its mirrored positions by
+Graphviz's ``nop2`` engine, which lays out nothing.
+
+Only the picture changes: ``Graph.source`` stays the default declaration, and every node
+keeps its name (``v7``), so the player and the live view find their nodes as before.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from autograd_engine.viz.dot_document import DotDocument
+
+# Drawn units above which the search is skipped: eight layouts of that many take about a
+# second, and a drawing that big is read for its shape more than for its order.
+SEARCH_LIMIT = 150
+
+# lay_out(source, format, engine) -> bytes, e.g. backends.render with a deadline.
+LayOut = Callable[[str, str, str], bytes]
+
+Box = tuple[float, float, float, float]  # left, bottom, right, top, in points (y up)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """DOT text to draw, and the Graphviz engine that draws it (``nop2``: as positioned).
+
+    >>> Layout("digraph { a -> b }")
+    Layout(source='digraph { a -> b }', engine='dot')
+    """
+
+    source: str
+    engine: str = "dot"
+
+
+def choose(document: DotDocument, lay_out: LayOut) -> Layout:
+    """The declaration of ``document`` (and mirror image) that reads most in index order.
+
+    >>> from autograd_engine import Value, draw_graph
+    >>> from autograd_engine.viz.backends import render
+    >>> graph = draw_graph(Value(1.0, label="a") + Value(2.0, label="b"))
+    >>> layout = choose(graph._document, lambda s, f, e: render(s, f, engine=e))
+    >>> layout.engine in ("dot", "nop2")
+    True
+    """
+    groups = document.reading_groups
+    if not groups:
+        return Layout(document.source)
+    across = "x" if document.graph_attr.get("rankdir", "TB") in ("TB", "BT") else "y"
+    # Fewest pairs out of order wins; at a tie the layout as laid out beats a mirror image
+    # (a mirror puts the output and the box titles at the bottom), and the earlier
+    # declaration beats a later one. Only an unmirrored layout with none wrong ends the
+    # search early.
+    best: tuple[int, bool, dict[str, Any], str] | None = None
+    for source in _sources(document):
+        layout = json.loads(lay_out(source, "json0", "dot"))
+        wrong, pairs = out_of_order(layout, groups, across)
+        for mirrored, count in ((False, wrong), (True, pairs - wrong)):
+            if best is None or (count, mirrored) < best[:2]:
+                best = (count, mirrored, layout, source)
+        if wrong == 0:
+            break
+    assert best is not None  # there is always the default declaration
+    _, mirrored, layout, source = best
+    if not mirrored:
+        return Layout(source)
+    low, high = extent(layout, across)
+    positioned = lay_out(source, "dot", "dot").decode("utf-8")
+    return Layout(mirror(positioned, across, low + high), "nop2")
+
+
+def _sources(document: DotDocument) -> Iterator[str]:
+    """The default declaration's DOT, then each other declaration's, made on demand."""
+    yield document.source
+    for body in document.alternatives():
+        yield document.text(body)
+
+
+def out_of_order(
+    layout: dict[str, Any], groups: Iterable[list[str]], across: str
+) -> tuple[int, int]:
+    """Pairs out of reading order, and pairs that have an order (side by side, mostly in
+    the same columns, not one after the other), over groups of names listed first to last.
+
+    >>> layout = {"objects": [
+    ...     {"name": "a", "pos": "10,50", "width": "1", "height": "0.5"},
+    ...     {"name": "b", "pos": "10,90", "width": "1", "height": "0.5"}]}
+    >>> out_of_order(layout, [["a", "b"]], "y")  # b is drawn above a: one pair wrong
+    (1, 1)
+    """
+    boxes = {obj["name"]: box for obj in layout.get("objects", []) if (box := _box(obj))}
+    along = 0 if across == "y" else 1  # the flow runs along the other axis
+    wrong = pairs = 0
+    for names in groups:
+        placed = [boxes[name] for name in names if name in boxes]
+        for first, second in itertools.combinations(placed, 2):
+            overlap = min(first[along + 2], second[along + 2]) - max(first[along], second[along])
+            shorter = min(first[along + 2] - first[along], second[along + 2] - second[along])
+            side_by_side = overlap > shorter / 2  # mostly in the same columns
+            a, b = _centre(first, across), _centre(second, across)
+            if side_by_side and a != b:
+                pairs += 1
+                # Reading order: top to bottom (y grows upwards), or left to right.
+                wrong += a < b if across == "y" else a > b
+    return wrong, pairs
+
+
+def extent(layout: dict[str, Any], across: str) -> tuple[float, float]:
+    """The lowest and highest coordinate on the ``across`` axis that anything drawn
+    (nodes, boxes, edges) reaches: the span a mirror image maps onto itself."""
+    axis = 1 if across == "y" else 0
+    values = []
+    for obj in layout.get("objects", []):
+        box = _box(obj)
+        if box:
+            values += [box[axis], box[axis + 2]]
+    for edge in layout.get("edges", []):
+        for key in ("pos", "lp"):
+            for point in _points(edge.get(key, "")):
+                values.append(point[axis])
+    return min(values), max(values)
+
+
+def mirror(positioned: str, across: str, centre: float) -> str:
+    """Graphviz's positioned DOT with every coordinate on ``across`` turned about
+    ``centre / 2`` (the graph's own box and caption stay where they are).
+
+    >>> text = 'digraph {\\n\\tgraph [bb="0,0,10,100"];\\n\\ta [pos="5,30"];\\n}\\n'
+    >>> print(mirror(text, "y", 100.0), end="")
+    digraph {
+    \tgraph [bb="0,0,10,100"];
+    \ta [pos="5,70"];
+    }
+    """
+    text = positioned.replace("\\\n", "")  # Graphviz breaks long values across lines
+    start = _end_of_root_attributes(text)
+    parts = re.split(r'("(?:[^"\\]|\\.)*")', text[start:])
+    for i in range(1, len(parts), 2):
+        name = re.search(r"(?:^|[\s,\[])(pos|lp|xlp|head_lp|tail_lp|bb)=$", parts[i - 1])
+        if name:
+            turned = _turn(parts[i][1:-1], name[1] == "bb", across, centre)
+            parts[i] = f'"{turned}"'
+    return text[:start] + "".join(parts)
+
+
+def _turn(value: str, is_box: bool, across: str, centre: float) -> str:
+    """One coordinate attribute mirrored: a box ``x0,y0,x1,y1`` or points ``[e,]x,y``."""
+    if is_box:
+        x0, y0, x1, y1 = (float(v) for v in value.split(","))
+        if across == "y":
+            y0, y1 = centre - y1, centre - y0
+        else:
+            x0, x1 = centre - x1, centre - x0
+        return ",".join(_number(v) for v in (x0, y0, x1, y1))
+    turned = []
+    for token in value.split():
+        prefix = token[:2] if token[:2] in ("e,", "s,") else ""
+        x, y = (float(v) for v in token[len(prefix) :].rstrip("!").split(",")[:2])
+        x, y = (x, centre - y) if across == "y" else (centre - x, y)
+        turned.append(f"{prefix}{_number(x)},{_number(y)}")
+    return " ".join(turned)
+
+
+def _number(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _end_of_root_attributes(text: str) -> int:
+    """Where the root graph's ``graph [...]`` statement ends (Graphviz writes it first)."""
+    start = text.find("graph [")
+    if start < 0:
+        return 0
+    quoted = False
+    i = start
+    while i < len(text):
+        char = text[i]
+        if char == "\\" and quoted:
+            i += 2
+            continue
+        if char == '"':
+            quoted = not quoted
+        elif char == "]" and not quoted:
+            return i + 1
+        i += 1
+    return len(text)
+
+
+def _box(obj: dict[str, Any]) -> Box | None:
+    """A node's or a cluster's rectangle in a JSON layout (None for anything else)."""
+    if str(obj.get("name", "")).startswith("cluster") and "bb" in obj:
+        left, bottom, right, top = (float(v) for v in obj["bb"].split(","))
+        return left, bottom, right, top
+    if "pos" not in obj or "nodes" in obj:  # a subgraph that is not a box has no place
+        return None
+    x, y = _points(obj["pos"])[0]
+    half_width = float(obj.get("width", 0)) * 36  # inches to points, halved
+    half_height = float(obj.get("height", 0)) * 36
+    return x - half_width, y - half_height, x + half_width, y + half_height
+
+
+def _centre(box: Box, across: str) -> float:
+    return (box[1] + box[3]) / 2 if across == "y" else (box[0] + box[2]) / 2
+
+
+def _points(value: str) -> list[tuple[float, float]]:
+    """The points of a ``pos`` or ``lp`` value (an edge's ``e,``/``s,`` marks included)."""
+    points = []
+    for token in value.split():
+        numbers = token.split(",")[-2:] if token[:2] in ("e,", "s,") else token.split(",")
+        points.append((float(numbers[0]), float(numbers[1].rstrip("!"))))
+    return points
