@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +15,15 @@ from autograd_engine.viz.dot_document import DotDocument
 
 pytest.importorskip("pygraphviz")
 nn = pytest.importorskip("nn")
+
+
+@pytest.fixture(autouse=True)
+def bundled_graphviz(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The orders asserted here are those of the Graphviz that pygraphviz bundles: a
+    system ``dot`` of another version breaks ties its own way (the test beside
+    ``test_system_dot_backend`` checks what holds for any version)."""
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(shutil, "which", lambda *args, **kwargs: None)
 
 
 def _prediction(sizes: list[int]) -> Value:
