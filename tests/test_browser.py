@@ -193,22 +193,27 @@ def jupyter_server(app: str, folder: Path) -> Iterator[tuple[int, str]]:
         "JUPYTER_DATA_DIR": str(folder / "data"),
     }
     port, token = _free_port(), "browser-test"
+    command = [
+        sys.executable,
+        "-m",
+        app,
+        "--no-browser",
+        f"--port={port}",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={folder}",
+        "--ServerApp.open_browser=False",
+        *(["--LabApp.extension_manager=readonly"] if app == "jupyterlab" else []),
+        *(["--allow-root"] if os.geteuid() == 0 else []),
+    ]
+    with serving(command, env, port):
+        yield port, token
+
+
+@contextlib.contextmanager
+def serving(command: list[str], env: dict[str, str], port: int) -> Iterator[None]:
+    """Run a server, return once it listens on ``port`` (or after 90 s), stop it after."""
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            app,
-            "--no-browser",
-            f"--port={port}",
-            f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={folder}",
-            "--ServerApp.open_browser=False",
-            *(["--LabApp.extension_manager=readonly"] if app == "jupyterlab" else []),
-            *(["--allow-root"] if os.geteuid() == 0 else []),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
         deadline = time.monotonic() + 90
@@ -217,7 +222,7 @@ def jupyter_server(app: str, folder: Path) -> Iterator[tuple[int, str]]:
                 if s.connect_ex(("127.0.0.1", port)) == 0:
                     break
             time.sleep(0.5)
-        yield port, token
+        yield
     finally:
         server.terminate()
         try:

@@ -16,9 +16,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -60,36 +57,19 @@ def vscode(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (data / "User" / "settings.json").write_text(json.dumps(SETTINGS))
     port = helpers._free_port()
     assert CODE_SERVER is not None
-    server = subprocess.Popen(
-        [
-            CODE_SERVER,
-            "--auth=none",
-            f"--bind-addr=127.0.0.1:{port}",
-            "--disable-telemetry",
-            "--disable-update-check",
-            "--disable-workspace-trust",
-            f"--user-data-dir={data}",
-            f"--extensions-dir={root / 'extensions'}",
-        ],
-        env={**os.environ, "HOME": str(root)},  # its config file goes to ~/.config
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.5)
+    command = [
+        CODE_SERVER,
+        "--auth=none",
+        f"--bind-addr=127.0.0.1:{port}",
+        "--disable-telemetry",
+        "--disable-update-check",
+        "--disable-workspace-trust",
+        f"--user-data-dir={data}",
+        f"--extensions-dir={root / 'extensions'}",
+    ]
+    env = {**os.environ, "HOME": str(root)}  # its config file goes to ~/.config
+    with helpers.serving(command, env, port):
         yield f"http://127.0.0.1:{port}/?folder={folder}"
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=30)
 
 
 def open_notebook(url: str, name: str, height: int = 2400):  # type: ignore[no-untyped-def]

@@ -117,15 +117,21 @@ def test_a_mirror_image_turns_every_position_and_keeps_the_caption() -> None:
     assert reading_order.out_of_order(after, groups, "y") == (pairs - wrong, pairs)
 
 
-def test_a_mirrored_picture_is_drawn_at_the_mirrored_positions() -> None:
-    """When only a mirror image reads right, the picture is drawn from it by nop2."""
-
+def only_a_mirror_reads_right() -> DotDocument:
+    """Two nodes side by side, one declaration, asked to read in the order dot did not
+    draw them: only the mirror image reads right. (Used by test_viz_render too.)"""
     document = DotDocument({"rankdir": "LR"}, {}, {}, ["\ts -> a\n", "\ts -> b\n"])
     placed = json.loads(render(document.source, "json0"))
-    # Ask for the order dot did not draw (one declaration only), so the mirror must win.
     document.reading_groups = [["b", "a"]]
     if reading_order.out_of_order(placed, document.reading_groups, "y")[0] == 0:
         document.reading_groups = [["a", "b"]]
+    return document
+
+
+def test_a_mirrored_picture_is_drawn_at_the_mirrored_positions() -> None:
+    """When only a mirror image reads right, the picture is drawn from it by nop2."""
+
+    document = only_a_mirror_reads_right()
     layout = reading_order.choose(document, lambda s, f, e: render(s, f, engine=e))
     assert layout.engine == "nop2"
     drawn = json.loads(render(layout.source, "json0", engine="nop2"))

@@ -19,7 +19,6 @@ import pytest
 
 from autograd_engine import Value, draw_graph, rendering_backend, scope
 from autograd_engine.viz import BackendUnavailableError
-from autograd_engine.viz.dot_document import DotDocument
 
 pygraphviz = pytest.importorskip("pygraphviz", reason="the draw extra is not installed")
 
@@ -94,12 +93,11 @@ def test_system_dot_draws_the_declaration_that_reads_best() -> None:
         drawn = json.loads(render(layout.source, "json0", engine=layout.engine))
         # No worse than the default declaration as laid out, or as its mirror image.
         assert reading_order.out_of_order(drawn, groups, "y")[0] <= min(wrong, pairs - wrong)
-    document = DotDocument({"rankdir": "LR"}, {}, {}, ["\ts -> a\n", "\ts -> b\n"])
-    placed = json.loads(render(document.source, "json0"))
-    document.reading_groups = [["b", "a"]]
-    if reading_order.out_of_order(placed, document.reading_groups, "y")[0] == 0:
-        document.reading_groups = [["a", "b"]]
-    mirrored = reading_order.choose(document, lambda s, f, e: render(s, f, engine=e))
+    from test_viz_reading_order import only_a_mirror_reads_right
+
+    mirrored = reading_order.choose(
+        only_a_mirror_reads_right(), lambda s, f, e: render(s, f, engine=e)
+    )
     assert mirrored.engine == "nop2" and b"<svg" in render(mirrored.source, engine="nop2")
 
 
