@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import astuple, dataclass, replace
 
 from autograd_engine.backprop import local_derivatives
 from autograd_engine.value import Value
@@ -90,9 +90,22 @@ def build_dot(plan: Plan, options: DotOptions) -> DotDocument:
     doc = DotDocument(graph_attributes(plan, options), _NODE_ATTR.copy(), edge_attr)
     doc.body = writer.body()
     doc.reading_groups = writer.reading_groups()
-    default = writer.default_order()
-    doc.alternatives = lambda: (writer.body(d) for d in DECLARATIONS if d != default)
+    doc.alternatives = lambda: (writer.body(d) for d in _alternatives(writer.default_order()))
     return doc
+
+
+def _alternatives(default: Declaration) -> list[Declaration]:
+    """The other declarations, those with the boxes the other way first, the most
+    different first among them. Where the default reads wrong its boxes mostly come out
+    upside down: notebook 03's model drawn at 8, 20, 40 and 60 values had 70-100% of its
+    pairs out of order, and a declaration with the boxes forward read right (or one pair
+    off) each time, so the search usually stops after one to four more layouts."""
+
+    def key(order: Declaration) -> tuple[bool, int]:
+        flips = sum(a != b for a, b in zip(astuple(order), astuple(default), strict=True))
+        return order.reverse_boxes != default.reverse_boxes, flips
+
+    return sorted((d for d in DECLARATIONS if d != default), key=key, reverse=True)
 
 
 _NODE_ATTR = {"fontname": labels.FONT, "fontsize": "10", "height": "0.3", "style": "filled"}
