@@ -8,14 +8,19 @@ the op that made it, ``s7`` a collapsed cluster whose first member is ``v7``), n
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Collection, Mapping
-from dataclasses import astuple, dataclass, replace
+from dataclasses import dataclass, replace
 
 from autograd_engine.backprop import local_derivatives
 from autograd_engine.value import Value
 from autograd_engine.viz import dot_chain, dot_clusters, labels, shape
 from autograd_engine.viz.clusters import Summary
+from autograd_engine.viz.declarations import (
+    Declaration,
+    alternatives,
+    box_numbers,
+    default_order,
+)
 from autograd_engine.viz.dot_caption import graph_attributes
 from autograd_engine.viz.dot_document import DotDocument
 from autograd_engine.viz.expand import EXPAND_LIMIT, Expansion, expand
@@ -23,21 +28,6 @@ from autograd_engine.viz.labels import attributes
 from autograd_engine.viz.layout_budget import Plan, Unit
 
 RANKDIRS = ("LR", "RL", "TB", "BT")
-
-
-@dataclass(frozen=True)
-class Declaration:
-    """The order the DOT text declares things in, each part in index order or reversed:
-    boxes inside a box (neurons), Values in innermost boxes (a neuron's w and b), and the
-    other Values (a layer's inputs). The picture is of the same graph whichever order;
-    only ties in Graphviz's layout fall differently (``reading_order``)."""
-
-    reverse_boxes: bool
-    reverse_inner_values: bool
-    reverse_outer_values: bool
-
-
-DECLARATIONS = tuple(Declaration(*flags) for flags in itertools.product((True, False), repeat=3))
 
 
 @dataclass(frozen=True)
@@ -90,39 +80,12 @@ def build_dot(plan: Plan, options: DotOptions) -> DotDocument:
     doc = DotDocument(graph_attributes(plan, options), _NODE_ATTR.copy(), edge_attr)
     doc.body = writer.body()
     doc.reading_groups = writer.reading_groups()
-    doc.alternatives = lambda: (writer.body(d) for d in _alternatives(writer.default_order()))
+    doc.alternatives = lambda: (writer.body(d) for d in alternatives(writer.default_order()))
     return doc
-
-
-def _alternatives(default: Declaration) -> list[Declaration]:
-    """The other declarations, those with the boxes the other way first, the most
-    different first among them. Where the default reads wrong its boxes mostly come out
-    upside down: notebook 03's model drawn at 8, 20, 40 and 60 values had 70-100% of its
-    pairs out of order, and a declaration with the boxes forward read right (or one pair
-    off) each time, so the search usually stops after one to four more layouts."""
-
-    def key(order: Declaration) -> tuple[bool, int]:
-        flips = sum(a != b for a, b in zip(astuple(order), astuple(default), strict=True))
-        return order.reverse_boxes != default.reverse_boxes, flips
-
-    return sorted((d for d in DECLARATIONS if d != default), key=key, reverse=True)
 
 
 _NODE_ATTR = {"fontname": labels.FONT, "fontsize": "10", "height": "0.3", "style": "filled"}
 _EDGE_ATTR = {"arrowsize": "0.6", "color": "#495057", "fontname": labels.FONT, "fontsize": "9"}
-
-
-def _box_numbers(children: dict[str | None, list[str]], reverse: bool) -> dict[str, int]:
-    """Each box's number, ``cluster_N``: its place in the default declaration."""
-    numbers: dict[str, int] = {}
-    # Depth first, each box before the boxes inside it, as ``body`` writes them.
-    stack = list(children.get(None, []) if reverse else reversed(children.get(None, [])))
-    while stack:
-        path = stack.pop()
-        numbers[path] = len(numbers)
-        inner = children.get(path, [])
-        stack.extend(inner if reverse else reversed(inner))
-    return numbers
 
 
 def unit_name(plan: Plan, unit: Unit) -> str:
@@ -180,21 +143,15 @@ class _Writer:
         return node.grad if self.grads is None else self.grads.get(node, node.grad)
 
     def default_order(self) -> Declaration:
-        """The declaration order of ``.source``: reversed for a left-to-right graph.
-
-        Graphviz lays a left-to-right graph out top to bottom and turns it, which puts the
-        first node of a rank at the bottom: declared in reverse, w[0], x0 and neuron 0
-        tend to come out on top, in reading order (``reading_order`` checks the result).
-        """
-        flip = self.options.rankdir in ("LR", "RL")
-        return Declaration(flip, flip, flip)
+        """The declaration order of ``.source`` (``declarations.default_order``)."""
+        return default_order(self.options.rankdir or "LR")
 
     def body(self, order: Declaration | None = None) -> list[str]:
         """The body lines, with boxes and Values declared in ``order`` (default: as
         ``default_order``). Whatever the order, box ``cluster_N`` keeps its number."""
         members = self._members()
         children = self._children(members)
-        numbers = _box_numbers(children, self.default_order().reverse_boxes)
+        numbers = box_numbers(children, self.default_order().reverse_boxes)
         order = order or self.default_order()
         if order.reverse_boxes:
             children = {path: paths[::-1] for path, paths in children.items()}
@@ -246,7 +203,7 @@ class _Writer:
         Values, operand order reads better (x1 beside w[0]; ``s + b`` draws s first)."""
         members = self._members()
         children = self._children(members)
-        numbers = _box_numbers(children, self.default_order().reverse_boxes)
+        numbers = box_numbers(children, self.default_order().reverse_boxes)
         groups = [[f"cluster_{numbers[p]}" for p in paths] for paths in children.values()]
         for units in members.values():
             leaves: dict[str, list[str]] = {}
