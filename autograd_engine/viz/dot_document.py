@@ -38,12 +38,13 @@ class DotDocument:
         """
         return self.text(self.body)
 
-    def text(self, body: list[str]) -> str:
-        """The full DOT text with another ``body`` (another declaration of the graph)."""
+    def text(self, body: list[str], extra: dict[str, str] | None = None) -> str:
+        """The full DOT text with another ``body`` (another declaration of the graph)
+        and ``extra`` graph attributes."""
         head = [
             f"\t{kind} [{attributes(attrs)}]\n"
             for kind, attrs in (
-                ("graph", self.graph_attr),
+                ("graph", {**self.graph_attr, **(extra or {})}),
                 ("node", self.node_attr),
                 ("edge", self.edge_attr),
             )

@@ -8,10 +8,11 @@ order the DOT text declares things in: a wide drawing could come out neuron 7 to
 attribute fixes that; ``ordering=``, flat edges and anchor nodes between boxes, compound
 edges and more crossing passes were each tried on 60 drawings (issue 15), and none held.
 
-So the picture is chosen. The same graph, declared eight ways (boxes, the Values in
-innermost boxes and the other Values, each in index order or reversed), is laid out until
-one reads right, and the layout with the fewest pairs out of reading order wins; the
-default declaration comes first, so a drawing that reads right costs one extra layout.
+So the picture is chosen. The same graph, declared in other orders (boxes, the Values in
+innermost boxes and the other Values, each in index order or reversed) and laid out with
+dot's full or fewer crossing passes, is laid out until one reads right or ten have been
+tried, and the layout with the fewest pairs out of reading order wins; the default comes
+first, so a drawing that reads right costs one extra layout.
 A left-to-right layout turned upside down is still a left-to-right layout with the same
 crossings, so each layout's mirror image is a candidate too (its pairs out of order are
 exactly the others'). A mirrored winner is drawn from its mirrored positions by
@@ -32,9 +33,18 @@ from typing import Any
 
 from autograd_engine.viz.dot_document import DotDocument
 
-# Drawn units above which the search is skipped: eight layouts of that many take about a
-# second, and a drawing that big is read for its shape more than for its order.
-SEARCH_LIMIT = 150
+# The search's bounds: drawn units above which it is skipped, and layouts it may make.
+# Where nothing reads right it makes all ten: about a second for notebook 03's network at
+# 100 values (60 units), against 0.09 s for one layout; past 100 units it takes seconds.
+# (Its 60-value drawing reads right at the ninth, the declaration with the boxes forward
+# and the other Values reversed.)
+SEARCH_LIMIT = 100
+MAX_LAYOUTS = 10
+
+# Each declaration is laid out as it is, then with fewer crossing passes (``mclimit``),
+# which keep more of the declared order: notebook 03's network drawn at 20 values reads
+# right only so (one pair off at best with the full passes).
+ROUNDS: tuple[dict[str, str], ...] = ({}, {"mclimit": "0.1"})
 
 # lay_out(source, format, engine) -> bytes, e.g. backends.render with a deadline.
 LayOut = Callable[[str, str, str], bytes]
@@ -70,10 +80,9 @@ def choose(document: DotDocument, lay_out: LayOut) -> Layout:
     across = "x" if document.graph_attr.get("rankdir", "TB") in ("TB", "BT") else "y"
     # Fewest pairs out of order wins; at a tie the layout as laid out beats a mirror image
     # (a mirror puts the output and the box titles at the bottom), and the earlier
-    # declaration beats a later one. Only an unmirrored layout with none wrong ends the
-    # search early.
+    # candidate beats a later one. An unmirrored layout with none wrong ends the search.
     best: tuple[int, bool, dict[str, Any], str] | None = None
-    for source in _sources(document):
+    for source in itertools.islice(_candidates(document), MAX_LAYOUTS):
         layout = json.loads(lay_out(source, "json0", "dot"))
         wrong, pairs = out_of_order(layout, groups, across)
         for mirrored, count in ((False, wrong), (True, pairs - wrong)):
@@ -90,11 +99,12 @@ def choose(document: DotDocument, lay_out: LayOut) -> Layout:
     return Layout(mirror(positioned, across, low + high), "nop2")
 
 
-def _sources(document: DotDocument) -> Iterator[str]:
-    """The default declaration's DOT, then each other declaration's, made on demand."""
-    yield document.source
-    for body in document.alternatives():
-        yield document.text(body)
+def _candidates(document: DotDocument) -> Iterator[str]:
+    """The DOT of each declaration, the default's first, each as it is and then with
+    fewer crossing passes (``ROUNDS``), made on demand."""
+    for body in itertools.chain([document.body], document.alternatives()):
+        for extra in ROUNDS:
+            yield document.text(body, extra)
 
 
 def out_of_order(
