@@ -50,6 +50,7 @@ def _wrong_pairs(graph: object) -> tuple[int, int]:
         ([16, 16, 1], 20),
         ([16, 16, 1], 40),
         ([16, 16, 1], 60),
+        ([16, 16, 1], None),
         ([2, 1], None),
         ([4, 4, 1], None),
         ([8, 1], None),
@@ -59,8 +60,8 @@ def test_neurons_inputs_and_weights_read_in_index_order(
     sizes: list[int], max_nodes: int | None
 ) -> None:
     """Notebook 03's network drawn at 8 (the live view's graph), 20, 40 (the notebook's)
-    and 60 values, and small networks drawn whole: every neuron box above the next, x[0]
-    above x[1], w[0] above w[1] above b."""
+    and 60 values and whole (252 nodes, the default budget), and small networks drawn
+    whole: every neuron box above the next, x[0] above x[1], w[0] above w[1] above b."""
     options = {} if max_nodes is None else {"max_nodes": max_nodes}
     wrong, pairs = _wrong_pairs(draw_graph(_prediction(sizes), **options))
     assert pairs > 0
@@ -170,8 +171,10 @@ def test_the_search_makes_at_most_max_layouts() -> None:
 
 
 def test_a_large_drawing_skips_the_search(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Above ``SEARCH_LIMIT`` units one layout is slow already: draw ``.source`` as is."""
-    monkeypatch.setattr(reading_order, "SEARCH_LIMIT", 3)
+    """Above ``LARGE_LIMIT`` units one layout is slow already: draw ``.source`` as is."""
+    monkeypatch.setattr(reading_order, "SEARCH_LIMIT", 2)
+    monkeypatch.setattr(reading_order, "LARGE_LIMIT", 3)
+    assert reading_order.layouts_for(14) == 0
 
     def no_search(*args: object) -> None:
         raise AssertionError("the search ran")

@@ -122,10 +122,11 @@ class Graph:
         """What the pictures are drawn from: ``.source``, or the same graph declared in
         another order when that reads in index order (``reading_order``); chosen once."""
         if self._layout is None:
-            if len(self._plan.units) > reading_order.SEARCH_LIMIT:
+            layouts = reading_order.layouts_for(len(self._plan.units))
+            if layouts == 0:
                 self._layout = reading_order.Layout(self.source)
             else:
-                self._layout = reading_order.choose(self._document, lay_out)
+                self._layout = reading_order.choose(self._document, lay_out, layouts)
         return self._layout
 
     def svg(self) -> str:

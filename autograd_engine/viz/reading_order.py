@@ -10,9 +10,10 @@ edges and more crossing passes were each tried on 60 drawings (issue 15), and no
 
 So the picture is chosen. The same graph, declared in other orders (boxes, the Values in
 innermost boxes and the other Values, each in index order or reversed) and laid out with
-dot's full or fewer crossing passes, is laid out until one reads right or ten have been
-tried, and the layout with the fewest pairs out of reading order wins; the default comes
-first, so a drawing that reads right costs one extra layout.
+dot's full or fewer crossing passes, is laid out until one reads right or up to ten
+have been tried (four for a large drawing), and the layout with the fewest pairs out of
+reading order wins; the default comes first, so a drawing that reads right costs one
+extra layout.
 A left-to-right layout turned upside down is still a left-to-right layout with the same
 crossings, so each layout's mirror image is a candidate too (its pairs out of order are
 exactly the others'). A mirrored winner is drawn from its mirrored positions by
@@ -33,13 +34,28 @@ from typing import Any
 
 from autograd_engine.viz.dot_document import DotDocument
 
-# The search's bounds: drawn units above which it is skipped, and layouts it may make.
-# Where nothing reads right it makes all ten: about a second for notebook 03's network at
-# 100 values (60 units), against 0.09 s for one layout; past 100 units it takes seconds.
-# (Its 60-value drawing reads right at the ninth, the declaration with the boxes forward
-# and the other Values reversed.)
+# The search's bounds: how many layouts it may make, by the drawing's size in units.
+# Where nothing reads right it makes them all: about a second for notebook 03's network
+# at 100 values (60 units, ten layouts) against 0.09 s for one layout, and 0.8 s for the
+# whole network (252 units, four layouts: its fourth, every part reversed with fewer
+# crossing passes, reads right as a mirror image) against 0.12 s. Its 60-value drawing
+# reads right at the ninth. Past 300 units the drawing keeps Graphviz's order.
 SEARCH_LIMIT = 100
 MAX_LAYOUTS = 10
+LARGE_LIMIT = 300
+LARGE_LAYOUTS = 4
+
+
+def layouts_for(units: int) -> int:
+    """How many layouts the search may make for a drawing of ``units`` (0: no search).
+
+    >>> layouts_for(40), layouts_for(252), layouts_for(1000)
+    (10, 4, 0)
+    """
+    if units <= SEARCH_LIMIT:
+        return MAX_LAYOUTS
+    return LARGE_LAYOUTS if units <= LARGE_LIMIT else 0
+
 
 # Each declaration is laid out as it is, then with fewer crossing passes (``mclimit``),
 # which keep more of the declared order: notebook 03's network drawn at 20 values reads
@@ -64,8 +80,9 @@ class Layout:
     engine: str = "dot"
 
 
-def choose(document: DotDocument, lay_out: LayOut) -> Layout:
-    """The declaration of ``document`` (and mirror image) that reads most in index order.
+def choose(document: DotDocument, lay_out: LayOut, layouts: int = MAX_LAYOUTS) -> Layout:
+    """The declaration of ``document`` (and mirror image) that reads most in index order,
+    among the first ``layouts`` candidates.
 
     >>> from autograd_engine import Value, draw_graph
     >>> from autograd_engine.viz.backends import render
@@ -82,7 +99,7 @@ def choose(document: DotDocument, lay_out: LayOut) -> Layout:
     # (a mirror puts the output and the box titles at the bottom), and the earlier
     # candidate beats a later one. An unmirrored layout with none wrong ends the search.
     best: tuple[int, bool, dict[str, Any], str] | None = None
-    for source in itertools.islice(_candidates(document), MAX_LAYOUTS):
+    for source in itertools.islice(_candidates(document), max(layouts, 1)):
         layout = json.loads(lay_out(source, "json0", "dot"))
         wrong, pairs = out_of_order(layout, groups, across)
         for mirrored, count in ((False, wrong), (True, pairs - wrong)):
