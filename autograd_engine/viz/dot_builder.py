@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from autograd_engine.backprop import local_derivatives
 from autograd_engine.value import Value
@@ -149,9 +150,7 @@ class _Writer:
     def body(self, order: Declaration | None = None) -> list[str]:
         """The body lines, with boxes and Values declared in ``order`` (default: as
         ``default_order``). Whatever the order, box ``cluster_N`` keeps its number."""
-        members = self._members()
-        children = self._children(members)
-        numbers = box_numbers(children, self.default_order().reverse_boxes)
+        members, children, numbers = self.members, self.children, self.box_numbers
         order = order or self.default_order()
         if order.reverse_boxes:
             children = {path: paths[::-1] for path, paths in children.items()}
@@ -193,7 +192,7 @@ class _Writer:
             roles = [r for r in labels.ROLE_COLOURS if r in self.roles_used]
             legend = labels.legend_label(roles, bool(self.plan.summaries))
             lines.append(f"\tlegend [label={legend} shape=plaintext style=solid]\n")
-        lines.extend(self.edges())
+        lines.extend(self.edge_lines)
         return lines
 
     def reading_groups(self) -> list[list[str]]:
@@ -201,11 +200,9 @@ class _Writer:
         each box (neurons of a layer), and the leaves of each box of one role (inputs
         x[0] and x[1]; parameters w[0], w[1] and b). Between roles, and for computed
         Values, operand order reads better (x1 beside w[0]; ``s + b`` draws s first)."""
-        members = self._members()
-        children = self._children(members)
-        numbers = box_numbers(children, self.default_order().reverse_boxes)
-        groups = [[f"cluster_{numbers[p]}" for p in paths] for paths in children.values()]
-        for units in members.values():
+        numbers = self.box_numbers
+        groups = [[f"cluster_{numbers[p]}" for p in paths] for paths in self.children.values()]
+        for units in self.members.values():
             leaves: dict[str, list[str]] = {}
             for unit in units:
                 if isinstance(unit, Value) and not unit.op:
@@ -214,20 +211,33 @@ class _Writer:
             groups.extend(leaves.values())
         return [group for group in groups if len(group) > 1]
 
-    def _members(self) -> dict[str | None, list[Unit]]:
+    # Each declaration's body is written from these, so they are worked out once.
+    @cached_property
+    def members(self) -> dict[str | None, list[Unit]]:
         """The units drawn directly in each box (``None``: outside every box)."""
         members: dict[str | None, list[Unit]] = {}
         for unit in self.plan.units:
             members.setdefault(self.plan.cluster_of[unit], []).append(unit)
         return members
 
-    def _children(self, members: dict[str | None, list[Unit]]) -> dict[str | None, list[str]]:
+    @cached_property
+    def children(self) -> dict[str | None, list[str]]:
         """The boxes directly inside each box, in index order."""
         children: dict[str | None, list[str]] = {}
-        keys = dot_clusters.cluster_keys(self.plan, members)
+        keys = dot_clusters.cluster_keys(self.plan, self.members)
         for path in sorted(self.plan.cluster_parent, key=keys.__getitem__):
             children.setdefault(self.plan.cluster_parent[path], []).append(path)
         return children
+
+    @cached_property
+    def box_numbers(self) -> dict[str, int]:
+        """Each box's number, the same in every declaration."""
+        return box_numbers(self.children, self.default_order().reverse_boxes)
+
+    @cached_property
+    def edge_lines(self) -> list[str]:
+        """The edge statements: every declaration lists them in the same order."""
+        return self.edges()
 
     def _node_lines(
         self, members: dict[str | None, list[Unit]], path: str | None, flip: bool
