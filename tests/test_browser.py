@@ -294,31 +294,48 @@ def test_player_in_a_trusted_notebook_steps_and_plays(jupyter, tmp_path) -> None
         )[0]
         driver.execute_script("arguments[0].scrollIntoView()", frame)
         driver.switch_to.frame(frame)
-        WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.ID, "next"))
-        start = state(driver)
-        assert start["current"] is None and start["counter"].startswith("step 0 / ")
-        total = int(start["counter"].split("/")[1].split()[0])
-        button = driver.find_element(By.ID, "next")
-        forward = 0
-        while "backward" not in state(driver)["counter"]:
-            button.click()
-            forward += 1
-            assert forward <= total
-        first = state(driver)  # the first backward step: o passes 1 - o² to n
-        assert first["current"] is not None and first["redEdges"] >= 1
-        assert any(g != "grad 0.0000" for g in first["grads"].values())
-        button.click()
-        second = state(driver)  # the outline moves on and more gradients have arrived
-        assert second["current"] != first["current"] and second["text"] != first["text"]
-        arrived = [sum(g != "grad 0.0000" for g in s["grads"].values()) for s in (first, second)]
-        assert arrived[1] > arrived[0]
+        second = step_into_backward(driver, click)
         driver.switch_to.default_content()
         driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", frame)
         _shot(driver, f"{app}-player-mid-backward.png", tmp_path)
         driver.switch_to.frame(frame)
-        driver.find_element(By.ID, "play").click()
-        at = int(second["counter"].split()[1])
-        WebDriverWait(driver, 15).until(lambda d: int(state(d)["counter"].split()[1]) >= at + 2)
-        driver.find_element(By.ID, "play").click()  # pause
+        play_advances(driver, click, second)
     finally:
         driver.quit()
+
+
+def click(driver, button: str) -> None:
+    """Click one of the player's buttons, by its id."""
+    driver.find_element(By.ID, button).click()
+
+
+def step_into_backward(driver, press) -> dict:
+    """In a player's frame at step 0: ``press`` next through the forward pass and two steps
+    into the backward pass, checking the outline, the red edges and the gradients as they
+    arrive. Returns the state after the second backward step."""
+    WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.ID, "next"))
+    start = state(driver)
+    assert start["current"] is None and start["counter"].startswith("step 0 / ")
+    total = int(start["counter"].split("/")[1].split()[0])
+    forward = 0
+    while "backward" not in state(driver)["counter"]:
+        press(driver, "next")
+        forward += 1
+        assert forward <= total
+    first = state(driver)  # the first backward step: o passes 1 - o² to n
+    assert first["current"] is not None and first["redEdges"] >= 1
+    assert any(g != "grad 0.0000" for g in first["grads"].values())
+    press(driver, "next")
+    second = state(driver)  # the outline moves on and more gradients have arrived
+    assert second["current"] != first["current"] and second["text"] != first["text"]
+    arrived = [sum(g != "grad 0.0000" for g in s["grads"].values()) for s in (first, second)]
+    assert arrived[1] > arrived[0]
+    return second
+
+
+def play_advances(driver, press, now: dict) -> None:
+    """Play moves the player on by itself (two steps from ``now``); then pause it."""
+    press(driver, "play")
+    at = int(now["counter"].split()[1])
+    WebDriverWait(driver, 15).until(lambda d: int(state(d)["counter"].split()[1]) >= at + 2)
+    press(driver, "play")  # pause

@@ -153,31 +153,11 @@ def test_vscode_player_steps_and_plays(vscode: str, tmp_path: Path) -> None:
         )[0]
         driver.execute_script("arguments[0].scrollIntoView()", frame)
         driver.switch_to.frame(frame)
-        WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.ID, "next"))
-        start = helpers.state(driver)
-        assert start["current"] is None and start["counter"].startswith("step 0 / ")
-        total = int(start["counter"].split("/")[1].split()[0])
-        for _ in range(total):
-            if "backward" in helpers.state(driver)["counter"]:
-                break
-            press(driver, "next")
-        first = helpers.state(driver)  # the first backward step
-        assert "backward" in first["counter"]
-        assert first["current"] is not None and first["redEdges"] >= 1
-        press(driver, "next")
-        second = helpers.state(driver)
-        assert second["current"] != first["current"] and second["text"] != first["text"]
-        arrived = [sum(g != "grad 0.0000" for g in s["grads"].values()) for s in (first, second)]
-        assert arrived[1] > arrived[0]
+        second = helpers.step_into_backward(driver, press)
         driver.switch_to.default_content()
         helpers._shot(driver, "vscode-player-mid-backward.png", tmp_path)
         _into_outputs(driver)
         driver.switch_to.frame(driver.find_elements(By.CSS_SELECTOR, ".output iframe")[0])
-        press(driver, "play")
-        at = int(second["counter"].split()[1])
-        WebDriverWait(driver, 15).until(
-            lambda d: int(helpers.state(d)["counter"].split()[1]) >= at + 2
-        )
-        press(driver, "play")  # pause
+        helpers.play_advances(driver, press, second)
     finally:
         driver.quit()
