@@ -36,7 +36,7 @@ from autograd_engine.viz.dot_document import DotDocument
 
 # The search's bounds: how many layouts it may make, by the drawing's size in units.
 # Where nothing reads right it makes them all: about a second for notebook 03's network
-# at 100 values (60 units, ten layouts) against 0.09 s for one layout, and 0.8 s for the
+# at 100 values (60 units, ten layouts) against 0.09 s for one layout, and 0.6 s for the
 # whole network (252 units, four layouts: its fourth, every part reversed with fewer
 # crossing passes, reads right as a mirror image) against 0.12 s. Its 60-value drawing
 # reads right at the ninth. Past 300 units the drawing keeps Graphviz's order.
