@@ -12,7 +12,9 @@ one node's neighbourhood; ``rendering_backend`` says which Graphviz renders. The
 - ``dot_caption``    the drawing's graph attributes and the caption saying what was cut
 - ``dot_clusters``   the boxes' order, look and titles (a title node edges go around)
 - ``dot_chain``      DOT for an expanded neuron's products and sum
+- ``dot_edges``      the edge statements, and the same with twins trading places
 - ``declarations``   the orders the DOT can declare the same graph in
+- ``twins``          boxes and Values a drawing cannot tell apart, drawn in index order
 - ``reading_order``  which declaration (or mirror image) lays out in index order
 - ``checks``         argument checks with errors naming the argument
 - ``shape``          which way a drawing flows so it fits a notebook column

@@ -8,13 +8,13 @@ the op that made it, ``s7`` a collapsed cluster whose first member is ``v7``), n
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections import Counter
+from collections.abc import Collection, Hashable, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from autograd_engine.backprop import local_derivatives
 from autograd_engine.value import Value
-from autograd_engine.viz import dot_chain, dot_clusters, labels, shape
+from autograd_engine.viz import dot_chain, dot_clusters, labels, shape, twins
 from autograd_engine.viz.clusters import Summary
 from autograd_engine.viz.declarations import (
     Declaration,
@@ -24,9 +24,11 @@ from autograd_engine.viz.declarations import (
 )
 from autograd_engine.viz.dot_caption import graph_attributes
 from autograd_engine.viz.dot_document import DotDocument
+from autograd_engine.viz.dot_edges import EdgeLines
 from autograd_engine.viz.expand import EXPAND_LIMIT, Expansion, expand
 from autograd_engine.viz.labels import attributes
-from autograd_engine.viz.layout_budget import Plan, Unit
+from autograd_engine.viz.layout_budget import Plan, Unit, layout_cost
+from autograd_engine.viz.twins import Relabel
 
 RANKDIRS = ("LR", "RL", "TB", "BT")
 
@@ -81,7 +83,10 @@ def build_dot(plan: Plan, options: DotOptions) -> DotDocument:
     doc = DotDocument(graph_attributes(plan, options), _NODE_ATTR.copy(), edge_attr)
     doc.body = writer.body()
     doc.reading_groups = writer.reading_groups()
-    doc.alternatives = lambda: (writer.body(d) for d in alternatives(writer.default_order()))
+    doc.declarer = writer
+    labelled = options.edge_labels is True  # a few labelled edges barely change the work
+    records = sum(chain.added() for chain in writer.expanded.values())
+    doc.cost = layout_cost(plan.units, plan.edges, labelled) + records
     return doc
 
 
@@ -117,8 +122,12 @@ class _Writer:
         self.horizontal = True
         self.grads = options.grads
         self.roles_used: dict[str, None] = {}
-        self._local: dict[Value, tuple[float, ...] | None] = {}
+        self._nodes: dict[Unit, list[str]] = {}
         self.expanded = self._expansions(options.expand)
+        show, labelled = options.show_grad, options.edge_labels
+        self.edges = EdgeLines(
+            plan, self.expanded, self.name, self.grad, show_grad=show, edge_labels=labelled
+        )
 
     def _expansions(self, wanted: bool | None) -> dict[Value, Expansion]:
         """The fused neurons drawn as their chain: all (True), none (False), or all when
@@ -147,11 +156,18 @@ class _Writer:
         """The declaration order of ``.source`` (``declarations.default_order``)."""
         return default_order(self.options.rankdir or "LR")
 
-    def body(self, order: Declaration | None = None) -> list[str]:
+    def orders(self) -> list[Declaration]:
+        """Every declaration of the drawing, ``default_order``'s first."""
+        default = self.default_order()
+        return [default, *alternatives(default)]
+
+    def body(self, order: Declaration | None = None, relabel: Relabel | None = None) -> list[str]:
         """The body lines, with boxes and Values declared in ``order`` (default: as
-        ``default_order``). Whatever the order, box ``cluster_N`` keeps its number."""
+        ``default_order``) and each twin's place showing the twin ``relabel`` says
+        (``twins``). Whatever the order, box ``cluster_N`` keeps its number."""
         members, children, numbers = self.members, self.children, self.box_numbers
         order = order or self.default_order()
+        relabel = relabel or Relabel()
         if order.reverse_boxes:
             children = {path: paths[::-1] for path, paths in children.items()}
 
@@ -168,32 +184,65 @@ class _Writer:
             if isinstance(item, str):
                 lines.append(item)
                 continue
-            path, level = item
+            place, level = item
+            path = relabel.box(place)  # the box drawn in this place
             indent = "\t" * level
             number = numbers[path]
             lines.append(f"{indent}subgraph cluster_{number} {{\n")
-            own = members.get(path, [])
+            own = members.get(place, [])
             titled = bool(own)  # a box with Values (or a summary) of its own: see dot_clusters
             lines.append(
                 f"{indent}\t{dot_clusters.cluster_attributes(path, titled_by_node=titled)}\n"
             )
-            lines.extend(
-                indent + "\t" + line for line in self._node_lines(members, path, flip(path))
-            )
+            node_lines = self._node_lines(own, flip(place), relabel)
+            lines.extend(indent + "\t" + line for line in node_lines)
             if titled:
-                anchor = self.name(own[-1])  # the box's last Value: a neuron's output
+                anchor = self.name(relabel.unit(own[-1]))  # the box's last Value: its output
                 lines.extend(
                     indent + "\t" + line for line in dot_clusters.title_lines(number, path, anchor)
                 )
             stack.append(f"{indent}}}\n")
-            stack.extend((p, level + 1) for p in reversed(children.get(path, [])))
-        lines.extend("\t" + line for line in self._node_lines(members, None, flip(None)))
+            stack.extend((p, level + 1) for p in reversed(children.get(place, [])))
+        outside = self._node_lines(members.get(None, []), flip(None), relabel)
+        lines.extend("\t" + line for line in outside)
         if self.options.legend:
             roles = [r for r in labels.ROLE_COLOURS if r in self.roles_used]
             legend = labels.legend_label(roles, bool(self.plan.summaries))
             lines.append(f"\tlegend [label={legend} shape=plaintext style=solid]\n")
-        lines.extend(self.edge_lines)
+        lines.extend(self.edges.relabelled(relabel) if relabel.units else self.edges.lines)
         return lines
+
+    def relabel(self, place: Mapping[str, float]) -> Relabel | None:
+        """Twins drawn in index order, given how early each DOT name's place reads in a
+        layout (``twins.relabel``)."""
+        found = twins.relabel(self, self.twin_classes, place)
+        if found is None:
+            return None
+        # A relabel that is not a symmetry of the graph would draw another graph: the
+        # edges between the places' twins must be the edges between the places.
+        edges = Counter((source, target) for source, target, _ in self.plan.edges)
+        moved = Counter((found.unit(s), found.unit(t)) for s, t, _ in self.plan.edges)
+        return found if moved == edges else None
+
+    @cached_property
+    def twin_classes(self) -> twins.Twins:
+        """The drawing's twins (``twins.find``), the same for every layout."""
+        return twins.find(self)
+
+    def shape(self, unit: Unit, inside: Mapping[Unit, int]) -> Hashable:
+        """All the layout sees of ``unit``: what it is, how many node and edge lines it
+        writes, and each edge's other end (its number in ``inside``, else its name) and
+        port; two units of one shape are twins (``twins``)."""
+        if isinstance(unit, Summary):
+            kind: tuple[object, ...] = ("summary",)
+        else:
+            kind = (unit.op, labels.role(unit, self.outputs), unit in self.expanded)
+        ends = sorted(
+            (way, f"#{inside[other]}" if other in inside else self.name(other), port, labelled)
+            for way, other, port, labelled in self.edges.ends.get(unit, [])
+        )
+        hidden = self.plan.hidden_inputs.get(unit, 0) > 0
+        return kind, hidden, len(self.nodes(unit)), len(self.edges.own(unit)), tuple(ends)
 
     def reading_groups(self) -> list[list[str]]:
         """What should read in index order, each list first to last: the boxes inside
@@ -234,18 +283,18 @@ class _Writer:
         """Each box's number, the same in every declaration."""
         return box_numbers(self.children, self.default_order().reverse_boxes)
 
-    @cached_property
-    def edge_lines(self) -> list[str]:
-        """The edge statements: every declaration lists them in the same order."""
-        return self.edges()
-
-    def _node_lines(
-        self, members: dict[str | None, list[Unit]], path: str | None, flip: bool
-    ) -> list[str]:
-        units = members.get(path, [])
-        return [line for unit in (units[::-1] if flip else units) for line in self.nodes(unit)]
+    def _node_lines(self, places: list[Unit], flip: bool, relabel: Relabel) -> list[str]:
+        """The node lines of the units in ``places``, each showing its twin per ``relabel``."""
+        shown = [relabel.unit(unit) for unit in (places[::-1] if flip else places)]
+        return [line for unit in shown for line in self.nodes(unit)]
 
     def nodes(self, unit: Unit) -> list[str]:
+        """The node statements of ``unit``, written once (every declaration has them)."""
+        if unit not in self._nodes:
+            self._nodes[unit] = self._write_nodes(unit)
+        return self._nodes[unit]
+
+    def _write_nodes(self, unit: Unit) -> list[str]:
         hidden = self.plan.hidden_inputs.get(unit, 0)
         if isinstance(unit, Summary):
             text = labels.escape_text(unit.text())
@@ -295,54 +344,3 @@ class _Writer:
         if path and label.startswith(path + ".") and len(label) > len(path) + 1:
             return label[len(path) + 1 :]
         return label
-
-    def edges(self) -> list[str]:
-        lines = []
-        show = self.options.show_grad
-        for source, target, operand in self.plan.edges:
-            head = self.name(target) + ("op" if isinstance(target, Value) else "")
-            chain = self.expanded.get(target) if isinstance(target, Value) else None
-            attrs = {}
-            if chain is not None and isinstance(target, Value):
-                head = dot_chain.chain_head(self.name(target), chain, operand)
-                if self._labelled(target):
-                    grad = self.grad(target)
-                    text = dot_chain.input_edge_label(target, chain, grad, operand, show_grad=show)
-                    attrs["label"] = text
-            elif operand is not None and isinstance(target, Value) and self._labelled(target):
-                derivatives = self.local(target)
-                value = None if derivatives is None else derivatives[operand]
-                attrs["label"] = labels.edge_text(value, self.grad(target), show_grad=show)
-            suffix = f" [{attributes(attrs)}]" if attrs else ""
-            lines.append(f"\t{self.name(source)} -> {head}{suffix}\n")
-        for unit in self.plan.units:
-            if isinstance(unit, Value) and unit.op:
-                name = self.name(unit)
-                if unit in self.expanded:
-                    labelled = self._labelled(unit)
-                    lines.extend(
-                        dot_chain.chain_edges(
-                            name,
-                            self.expanded[unit],
-                            self.grad(unit),
-                            labelled=labelled,
-                            show_grad=show,
-                        )
-                    )
-                lines.append(f"\t{name}op -> {name}\n")
-        return lines
-
-    def _labelled(self, target: Unit) -> bool:
-        wanted = self.options.edge_labels
-        if isinstance(wanted, bool):
-            return wanted
-        return target in wanted
-
-    def local(self, node: Value) -> tuple[float, ...] | None:
-        """Local derivatives of ``node``'s inputs, or None where they are undefined."""
-        if node not in self._local:
-            try:
-                self._local[node] = local_derivatives(node)
-            except (ArithmeticError, ValueError):
-                self._local[node] = None  # e.g. sqrt at 0: the picture says "undefined"
-        return self._local[node]

@@ -7,10 +7,29 @@ attributes in ``graph``, ``node`` and ``edge`` statements, then a tab-indented b
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
+from autograd_engine.viz.declarations import Declaration
 from autograd_engine.viz.labels import attributes
+from autograd_engine.viz.twins import Relabel
+
+
+class Declarer(Protocol):
+    """Writes the body of one drawing in each of its declarations (``dot_builder``)."""
+
+    def orders(self) -> list[Declaration]:
+        """Every declaration, the default's first."""
+        ...
+
+    def body(self, order: Declaration | None = None, relabel: Relabel | None = None) -> list[str]:
+        """The body in ``order``, each twin's place showing the twin ``relabel`` says."""
+        ...
+
+    def relabel(self, place: Mapping[str, float]) -> Relabel | None:
+        """Twins in index order, given how early each DOT name's place reads."""
+        ...
 
 
 @dataclass
@@ -22,9 +41,10 @@ class DotDocument:
     edge_attr: dict[str, str]
     body: list[str] = field(default_factory=list)
     # What ``reading_order`` may change: the names that should read first to last, and
-    # the bodies of the same graph declared in the other orders.
+    # what writes the same graph declared in other orders (none: only ``body``).
     reading_groups: list[list[str]] = field(default_factory=list)
-    alternatives: Callable[[], Iterator[list[str]]] = lambda: iter(())
+    declarer: Declarer | None = None
+    cost: int = 0  # an estimate of Graphviz's work to lay it out (``nearness.layout_cost``)
 
     @property
     def source(self) -> str:

@@ -122,7 +122,7 @@ class Graph:
         """What the pictures are drawn from: ``.source``, or the same graph declared in
         another order when that reads in index order (``reading_order``); chosen once."""
         if self._layout is None:
-            layouts = reading_order.layouts_for(len(self._plan.units))
+            layouts = reading_order.layouts_for(self._document.cost)
             if layouts == 0:
                 self._layout = reading_order.Layout(self.source)
             else:

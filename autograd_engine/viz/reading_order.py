@@ -8,12 +8,17 @@ order the DOT text declares things in: a wide drawing could come out neuron 7 to
 attribute fixes that; ``ordering=``, flat edges and anchor nodes between boxes, compound
 edges and more crossing passes were each tried on 60 drawings (issue 15), and none held.
 
-So the picture is chosen. The same graph, declared in other orders (boxes, the Values in
-innermost boxes and the other Values, each in index order or reversed) and laid out with
-dot's full or fewer crossing passes, is laid out until one reads right or up to ten
-have been tried (four for a large drawing), and the layout with the fewest pairs out of
-reading order wins; the default comes first, so a drawing that reads right costs one
-extra layout.
+So the picture is chosen, in two ways that work together:
+
+- Twins trade places (``twins``). Interchangeable boxes and Values are declared each in
+  the place where it reads in order; dot lays the text out exactly as before, so this
+  costs no layout (checked: its score is the score of a layout of it).
+- Declarations are searched. The same graph, declared in other orders (boxes, the Values
+  in innermost boxes and the other Values, each in index order or reversed) and laid out
+  with dot's full or fewer crossing passes, covers what twins cannot: twins of two kinds
+  (neurons with their weights drawn, and neurons without) that dot interleaves, and
+  Values that are not twins. The default comes first; ``layouts_for`` bounds the rest.
+
 A left-to-right layout turned upside down is still a left-to-right layout with the same
 crossings, so each layout's mirror image is a candidate too (its pairs out of order are
 exactly the others'). A mirrored winner is drawn from its mirrored positions by
@@ -28,39 +33,41 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from autograd_engine.viz.dot_document import DotDocument
 
-# The search's bounds: how many layouts it may make, by the drawing's size in units.
-# Where nothing reads right it makes them all: about a second for notebook 03's network
-# at 100 values (60 units, ten layouts) against 0.09 s for one layout, and 0.6 s for the
-# whole network (252 units, four layouts: its fourth, every part reversed with fewer
-# crossing passes, reads right as a mirror image) against 0.12 s. Its 60-value drawing
-# reads right at the ninth. Past 300 units the drawing keeps Graphviz's order.
-SEARCH_LIMIT = 100
+# The search's bound: Graphviz's time grows about with the square of a drawing's layout
+# cost (``DotDocument.cost``; measured 0.14 s at 851, 0.52 s at 1,292 and 1.48 s at
+# 2,472), so the layouts a search may make fall with the square of it, and every search
+# costs at most about as much as four layouts of notebook 03's whole network (cost 851):
+# ten layouts up to cost 547, four for that network, none past 1,732, where one layout
+# takes half a second. Where nothing reads right the search makes them all.
+SEARCH_ALLOWANCE = 3_000_000
 MAX_LAYOUTS = 10
-LARGE_LIMIT = 300
-LARGE_LAYOUTS = 4
 
 
-def layouts_for(units: int) -> int:
-    """How many layouts the search may make for a drawing of ``units`` (0: no search).
+def layouts_for(cost: int) -> int:
+    """How many layouts the search may make for a drawing of layout ``cost`` (0: none).
 
-    >>> layouts_for(40), layouts_for(252), layouts_for(1000)
+    >>> layouts_for(300), layouts_for(851), layouts_for(2000)
     (10, 4, 0)
     """
-    if units <= SEARCH_LIMIT:
-        return MAX_LAYOUTS
-    return LARGE_LAYOUTS if units <= LARGE_LIMIT else 0
+    return min(MAX_LAYOUTS, SEARCH_ALLOWANCE // max(cost, 1) ** 2)
 
 
 # Each declaration is laid out as it is, then with fewer crossing passes (``mclimit``),
 # which keep more of the declared order: notebook 03's network drawn at 20 values reads
 # right only so (one pair off at best with the full passes).
 ROUNDS: tuple[dict[str, str], ...] = ({}, {"mclimit": "0.1"})
+
+# A mirror image that reads right puts each box's title under it, so the search goes on
+# for this many layouts looking for one that reads right as laid out: notebook 03's
+# network at 40 values finds one in the next but one (where twins alone read right as a
+# mirror image in the first), and at 80 and 100 values none of the ten does.
+MIRROR_PATIENCE = 2
 
 # lay_out(source, format, engine) -> bytes, e.g. backends.render with a deadline.
 LayOut = Callable[[str, str, str], bytes]
@@ -94,34 +101,107 @@ def choose(document: DotDocument, lay_out: LayOut, layouts: int = MAX_LAYOUTS) -
     groups = document.reading_groups
     if not groups:
         return Layout(document.source)
-    across = "x" if document.graph_attr.get("rankdir", "TB") in ("TB", "BT") else "y"
-    # Fewest pairs out of order wins; at a tie the layout as laid out beats a mirror image
-    # (a mirror puts the output and the box titles at the bottom), and the earlier
-    # candidate beats a later one. An unmirrored layout with none wrong ends the search.
-    best: tuple[int, bool, dict[str, Any], str] | None = None
-    for source in itertools.islice(_candidates(document), max(layouts, 1)):
-        layout = json.loads(lay_out(source, "json0", "dot"))
-        wrong, pairs = out_of_order(layout, groups, across)
-        for mirrored, count in ((False, wrong), (True, pairs - wrong)):
-            if best is None or (count, mirrored) < best[:2]:
-                best = (count, mirrored, layout, source)
-        if wrong == 0:
+    search = _Search(document, lay_out, max(layouts, 1))
+    declarer = document.declarer
+    if declarer is None:  # one declaration, no twins: it or its mirror image
+        search.lay_out(document.source)
+        return search.result()
+    for order, extra in itertools.product(declarer.orders(), ROUNDS):
+        layout = search.lay_out(document.text(declarer.body(order), extra))
+        # Twins out of order trade places (``twins``): the same layout with each twin
+        # where it reads in order, scored as it stands (names do not move anything).
+        for mirrored in (False, True):
+            relabel = declarer.relabel(reading_places(layout, search.across, mirrored))
+            if relabel is not None:
+                source = document.text(declarer.body(order, relabel), extra)
+                search.score(renamed(layout, relabel.names), source)
+        if search.over():
             break
-    assert best is not None  # there is always the default declaration
-    _, mirrored, layout, source = best
-    if not mirrored:
-        return Layout(source)
-    low, high = extent(layout, across)
-    positioned = lay_out(source, "dot", "dot").decode("utf-8")
-    return Layout(mirror(positioned, across, low + high), "nop2")
+    return search.result()
 
 
-def _candidates(document: DotDocument) -> Iterator[str]:
-    """The DOT of each declaration, the default's first, each as it is and then with
-    fewer crossing passes (``ROUNDS``), made on demand."""
-    for body in itertools.chain([document.body], document.alternatives()):
-        for extra in ROUNDS:
-            yield document.text(body, extra)
+class _Search:
+    """The candidates scored so far, and the one that reads best."""
+
+    def __init__(self, document: DotDocument, lay_out: LayOut, layouts: int) -> None:
+        self.document, self.layouts, self.made = document, layouts, 0
+        self._lay_out = lay_out
+        rankdir = document.graph_attr.get("rankdir", "TB")
+        self.across = "x" if rankdir in ("TB", "BT") else "y"
+        # Fewest pairs out of order wins; at a tie the layout as laid out beats a mirror
+        # image (a mirror puts the output and the box titles at the bottom), and the
+        # earlier candidate beats a later one.
+        self.best: tuple[int, bool, dict[str, Any], str] | None = None
+        self.mirror_read_right_at: int | None = None  # layouts made when one first did
+
+    def lay_out(self, source: str) -> dict[str, Any]:
+        """Lay ``source`` out, score it and its mirror image, and return the layout."""
+        self.made += 1
+        layout: dict[str, Any] = json.loads(self._lay_out(source, "json0", "dot"))
+        self.score(layout, source)
+        return layout
+
+    def score(self, layout: dict[str, Any], source: str) -> None:
+        """Keep ``source`` if it, or its mirror image, reads best so far; ``layout`` is
+        where it puts things."""
+        wrong, pairs = out_of_order(layout, self.document.reading_groups, self.across)
+        for mirrored, count in ((False, wrong), (True, pairs - wrong)):
+            if self.best is None or (count, mirrored) < self.best[:2]:
+                self.best = (count, mirrored, layout, source)
+
+    def over(self) -> bool:
+        """A candidate reads right as laid out, a mirror image has read right for
+        ``MIRROR_PATIENCE`` more layouts, or the search has made all its layouts."""
+        assert self.best is not None
+        if self.best[0] == 0 and self.mirror_read_right_at is None:
+            self.mirror_read_right_at = self.made
+        if self.best[:2] == (0, False) or self.made >= self.layouts:
+            return True
+        return self.mirror_read_right_at is not None and (
+            self.made >= self.mirror_read_right_at + MIRROR_PATIENCE
+        )
+
+    def result(self) -> Layout:
+        """The best candidate, a mirror image drawn from its mirrored positions."""
+        assert self.best is not None  # there is always the default declaration
+        _, mirrored, layout, source = self.best
+        if not mirrored:
+            return Layout(source)
+        # A relabelled candidate's extent is its layout's (label widths may move it a
+        # little, which only shifts the mirror image: nop2 fits the page to it).
+        low, high = extent(layout, self.across)
+        positioned = self._lay_out(source, "dot", "dot").decode("utf-8")
+        return Layout(mirror(positioned, self.across, low + high), "nop2")
+
+
+def renamed(layout: dict[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
+    """``layout`` with its objects renamed (a place's name to the name it shows).
+
+    >>> renamed({"objects": [{"name": "a", "pos": "1,2"}]}, {"a": "b"})
+    {'objects': [{'name': 'b', 'pos': '1,2'}]}
+    """
+    objects = [
+        {**obj, "name": names.get(obj.get("name", ""), obj.get("name"))}
+        for obj in layout.get("objects", [])
+    ]
+    return {**layout, "objects": objects}
+
+
+def reading_places(layout: dict[str, Any], across: str, mirrored: bool) -> dict[str, float]:
+    """How early each node and box of ``layout`` reads (lowest first): top to bottom, or
+    left to right, across the flow; the other way round in its mirror image.
+
+    >>> layout = {"objects": [{"name": "a", "pos": "10,50"}, {"name": "b", "pos": "10,90"}]}
+    >>> reading_places(layout, "y", False)
+    {'a': -50.0, 'b': -90.0}
+    """
+    sign = 1.0 if (across == "x") != mirrored else -1.0
+    places = {}
+    for obj in layout.get("objects", []):
+        box = _box(obj)
+        if box is not None:
+            places[obj["name"]] = sign * _centre(box, across)
+    return places
 
 
 def out_of_order(
