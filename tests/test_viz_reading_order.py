@@ -232,3 +232,12 @@ def test_twins_alone_put_a_drawing_in_order() -> None:
     assert layouts == ["json0"]
     drawn = json.loads(render(layout.source, "json0", engine=layout.engine))
     assert reading_order.out_of_order(drawn, document.reading_groups, "y") == (0, pairs)
+
+
+def test_the_reading_survey_counts_what_the_tests_count() -> None:
+    """``python -m benchmarks.reading``: 54 drawings, each measured as these tests do."""
+    reading = pytest.importorskip("benchmarks.reading")
+    cases = reading.drawings()
+    assert len(cases) == 54 and len({name for name, _ in cases}) == 54
+    wrong, pairs, seconds, engine = reading.measure(draw_graph(_prediction([4, 4, 1])))
+    assert (wrong, engine) == (0, "dot") and pairs > 0 and seconds > 0

@@ -1,0 +1,102 @@
+"""How many drawings read in index order, and what the picture costs.
+
+Run: ``python -m benchmarks.reading``. Draws 54 pictures (six networks' predictions at
+eight budgets, and hinge losses over 10 and 40 samples at three budgets each) with the
+Graphviz that ``pygraphviz`` bundles, and prints for each the pairs out of index order
+(neuron boxes, and leaves of one role in one box; see ``reading_order.out_of_order``)
+against the pairs compared, the wall time of its first SVG, and the engine it was drawn
+by (``nop2``: a mirror image). Ordering is a property of the picture, so it is counted;
+the times are one run's on a shared machine, to compare heads run side by side.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+import nn
+from autograd_engine import Value, draw_graph
+from autograd_engine.viz import reading_order
+from autograd_engine.viz.backends import render
+from autograd_engine.viz.picture import Graph
+
+NETWORKS = ([16, 16, 1], [8, 8, 1], [4, 4, 1], [3, 3, 1], [16, 1], [8, 4, 1])
+BUDGETS: tuple[int | None, ...] = (8, 20, 40, 60, 80, 100, 150, None)  # None: default
+LOSSES = ((10, 40), (10, 100), (10, None), (40, 60), (40, 150), (40, None))
+
+
+def prediction(sizes: list[int]) -> Value:
+    """Notebook 03's kind of network, seeded, run on one point and differentiated."""
+    model = nn.MLP(2, sizes, seed=1)
+    out = model([Value(0.3, label="x[0]"), Value(-0.6, label="x[1]")])
+    out.backward()
+    return out
+
+
+def hinge_loss(samples: int) -> Value:
+    """The demo's loss over ``samples`` moons points, with L2, differentiated."""
+    X, y = nn.moons(samples, noise=0.1, seed=1)
+    model = nn.MLP(2, [16, 16, 1], seed=1)
+    scores = [model(x) for x in X]
+    loss = nn.hinge(scores, nn.to_signed(y)) + nn.l2_penalty(model.parameters(), 1e-4)
+    loss.backward()
+    return loss
+
+
+def drawings() -> list[tuple[str, Callable[[], Graph]]]:
+    """Each drawing's name and how to make it (made when measured)."""
+    cases = []
+    for sizes in NETWORKS:
+        for budget in BUDGETS:
+            name = f"MLP(2, {sizes}) at {budget or 'default'}"
+            cases.append((name, partial(_drawing, prediction, sizes, budget)))
+    for samples, budget in LOSSES:
+        name = f"hinge over {samples} at {budget or 'default'}"
+        cases.append((name, partial(_drawing, hinge_loss, samples, budget)))
+    return cases
+
+
+def _drawing(root: Callable[[Any], Value], argument: Any, budget: int | None) -> Graph:
+    value = root(argument)
+    return draw_graph(value) if budget is None else draw_graph(value, max_nodes=budget)
+
+
+def measure(graph: Graph) -> tuple[int, int, float, str]:
+    """Pairs out of order, pairs compared, seconds to the first SVG, the engine."""
+    start = time.perf_counter()
+    graph.svg()
+    seconds = time.perf_counter() - start
+    layout = graph._chosen_layout(lambda s, f, e: render(s, f, engine=e))
+    placed = json.loads(render(layout.source, "json0", engine=layout.engine))
+    document = graph._document
+    across = "x" if document.graph_attr.get("rankdir", "TB") in ("TB", "BT") else "y"
+    wrong, pairs = reading_order.out_of_order(placed, document.reading_groups, across)
+    return wrong, pairs, seconds, layout.engine
+
+
+def main() -> None:
+    # The bundled Graphviz, whatever is on PATH: another version breaks ties its own way.
+    shutil.which = lambda *args, **kwargs: None  # type: ignore[assignment]
+    draw_graph(Value(1.0) + 1).svg()  # start the Graphviz worker before timing
+    rows = []
+    for name, make in drawings():
+        wrong, pairs, seconds, engine = measure(make())
+        rows.append((wrong, seconds))
+        print(
+            f"{name:32s} {wrong:4d} of {pairs:<5d} pairs out of order  {seconds:5.2f} s  {engine}"
+        )
+    in_order = sum(wrong == 0 for wrong, _ in rows)
+    total = sum(seconds for _, seconds in rows)
+    slowest = max(seconds for _, seconds in rows)
+    print(
+        f"{in_order} of {len(rows)} drawings in index order, {sum(w for w, _ in rows)} pairs "
+        f"out of order in all; {total:.1f} s in all, slowest {slowest:.2f} s"
+    )
+
+
+if __name__ == "__main__":
+    main()
