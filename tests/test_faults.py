@@ -93,6 +93,10 @@ def test_save_interrupted_at_every_step_leaves_old_or_new_and_nothing_stray(tmp_
 
 
 @pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="needs signal.setitimer (POSIX)")
+# A timer's KeyboardInterrupt can land inside a garbage-collector callback (hypothesis
+# registers one), where Python reports it as unraisable and drops it: that save then goes
+# on to the end, which this test allows. The report is expected, not a failure.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_save_under_timer_interrupts_at_random_moments(tmp_path) -> None:
     import random
 
