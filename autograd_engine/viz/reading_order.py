@@ -11,8 +11,9 @@ edges and more crossing passes were each tried on 60 drawings (issue 15), and no
 So the picture is chosen, in two ways that work together:
 
 - Twins trade places (``twins``). Interchangeable boxes and Values are declared each in
-  the place where it reads in order; dot lays the text out exactly as before, so this
-  costs no layout (checked: its score is the score of a layout of it).
+  the place where it reads in order; dot lays that text out in the same order as the
+  layout it was read from, so this costs no layout (tested: a layout of it reads as
+  predicted).
 - Declarations are searched. The same graph, declared in other orders (boxes, the Values
   in innermost boxes and the other Values, each in index order or reversed) and laid out
   with dot's full or fewer crossing passes, covers what twins cannot: twins of two kinds
@@ -35,6 +36,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from autograd_engine.viz.dot_document import DotDocument
@@ -113,8 +115,8 @@ def choose(document: DotDocument, lay_out: LayOut, layouts: int = MAX_LAYOUTS) -
         for mirrored in (False, True):
             relabel = declarer.relabel(reading_places(layout, search.across, mirrored))
             if relabel is not None:
-                source = document.text(declarer.body(order, relabel), extra)
-                search.score(renamed(layout, relabel.names), source)
+                text = partial(document.text, declarer.body(order, relabel), extra)
+                search.score(renamed(layout, relabel.names), text)
         if search.over():
             break
     return search.result()
@@ -131,7 +133,7 @@ class _Search:
         # Fewest pairs out of order wins; at a tie the layout as laid out beats a mirror
         # image (a mirror puts the output and the box titles at the bottom), and the
         # earlier candidate beats a later one.
-        self.best: tuple[int, bool, dict[str, Any], str] | None = None
+        self.best: tuple[int, bool, dict[str, Any], str | Callable[[], str]] | None = None
         self.mirror_read_right_at: int | None = None  # layouts made when one first did
 
     def lay_out(self, source: str) -> dict[str, Any]:
@@ -141,20 +143,20 @@ class _Search:
         self.score(layout, source)
         return layout
 
-    def score(self, layout: dict[str, Any], source: str) -> None:
+    def score(self, layout: dict[str, Any], source: str | Callable[[], str]) -> None:
         """Keep ``source`` if it, or its mirror image, reads best so far; ``layout`` is
-        where it puts things."""
+        where it puts things (a callable ``source`` is written only if it wins)."""
         wrong, pairs = out_of_order(layout, self.document.reading_groups, self.across)
         for mirrored, count in ((False, wrong), (True, pairs - wrong)):
             if self.best is None or (count, mirrored) < self.best[:2]:
                 self.best = (count, mirrored, layout, source)
+        if self.best is not None and self.best[0] == 0 and self.mirror_read_right_at is None:
+            self.mirror_read_right_at = self.made
 
     def over(self) -> bool:
         """A candidate reads right as laid out, a mirror image has read right for
         ``MIRROR_PATIENCE`` more layouts, or the search has made all its layouts."""
         assert self.best is not None
-        if self.best[0] == 0 and self.mirror_read_right_at is None:
-            self.mirror_read_right_at = self.made
         if self.best[:2] == (0, False) or self.made >= self.layouts:
             return True
         return self.mirror_read_right_at is not None and (
@@ -164,7 +166,8 @@ class _Search:
     def result(self) -> Layout:
         """The best candidate, a mirror image drawn from its mirrored positions."""
         assert self.best is not None  # there is always the default declaration
-        _, mirrored, layout, source = self.best
+        _, mirrored, layout, text = self.best
+        source = text if isinstance(text, str) else text()
         if not mirrored:
             return Layout(source)
         # A relabelled candidate's extent is its layout's (label widths may move it a

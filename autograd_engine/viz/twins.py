@@ -5,12 +5,14 @@ swap them and it is the same graph. So are two weights that feed the same op. Gr
 lays a graph out by its structure and the order its text declares things in, never by
 their names (the same DOT with every node renamed lays out identically: checked on
 notebook 03's drawing, 193 objects, none moved). So DOT text that declares twin B where
-it declared twin A, and A where B, lays out as before with A and B in each other's
-places. That puts twins in index order without another search: read where each twin
-landed in one layout, then declare, in the place that reads first, the twin that should
-read first (``reading_order`` lays the result out again to check it).
+it declared twin A, and A where B, lays out in the same order with A and B in each
+other's places (their labels' widths may shift positions a little, never the order).
+That puts twins in index order without another layout: read where each twin landed in
+one layout, then declare, in the place that reads first, the twin that should read
+first. ``reading_order`` scores the result on the layout it was read from, renamed
+(``tests/test_viz_twins.py`` lays such texts out to check that they read as predicted).
 
-Only innermost boxes (neurons, not layers) and leaves of one role within one box are
+Only innermost boxes (neurons, not layers) and leaves of one shape within one box are
 paired, and only when everything around them matches (``Drawing.shape``).
 """
 
