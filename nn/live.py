@@ -5,11 +5,12 @@ the graph of one sample (the first point) with its current values and gradients.
 one output updated through its ``display_id``, so the notebook does not grow a picture
 per step.
 
-Cheap by construction, so training slows by at most about a fifth:
+Cheap by construction: its whole cost is kept to a tenth of the training time (so training
+slows by a ninth at most, the first and last pictures included):
 
-- the sample's graph is laid out once, by Graphviz in its worker process while training
-  goes on; later updates only rewrite the ``data``/``grad`` numbers in that SVG's text
-  (no re-layout, no Graphviz call), so nothing jumps while it trains;
+- the sample's graph is laid out once, at the first update; later updates run the sample
+  forward and backward and only rewrite the ``data``/``grad`` numbers in that SVG's text
+  (no drawing, no layout, no Graphviz call), so nothing jumps while it trains;
 - the curves and the boundary are small PNGs drawn in plain Python (``nn.live_png``, a
   few milliseconds each, no plotting library); the boundary's 40 x 40 grid is scored by
   one batched forward pass of the model recorded once (``record_batch``, NumPy), or
@@ -17,9 +18,10 @@ Cheap by construction, so training slows by at most about a fifth:
 - every picture goes out as an image (a ``data:`` URI), which untrusted notebooks show;
   the last one (the picture a saved notebook keeps) is all PNG, the graph rendered anew,
   so GitHub's viewer shows it too;
-- an update is made only when the training time since the last one is at least
-  ``1 / budget`` times what the last update cost (``budget=0.1`` by default), and at the
-  last step: the view's share of the time stays near the budget however fast a step is.
+- between the first and the last step an update is made only while the view's whole
+  cost, the first and the last pictures included, stays within ``budget`` of the
+  training time (``budget=0.1`` by default), the updates spread evenly over the run
+  (``nn.live_budget``).
 
 Outside a notebook (no IPython display) the view keeps its state and shows nothing;
 ``LiveView.html()`` is what it would show.
@@ -29,14 +31,14 @@ from __future__ import annotations
 
 import base64
 import re
-import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd_engine import Value, draw_graph, no_grad
+from autograd_engine import Value, draw_graph, no_grad, topological_order
 from nn.history import StepRecord
-from nn.live_png import boundary_png, curves_png
+from nn.live_budget import ViewBudget
+from nn.live_png import Curves, boundary_png
 
 # The sample's graph shows the Values nearest the output, few enough to read at 8 inches
 # (at 24 the summary boxes' edges make a tangle taller than the view).
@@ -90,15 +92,15 @@ class LiveView:
         self.accuracy: list[float] = []
         self.updates = 0
         self._svg: str | None = None
-        self._layout: threading.Thread | None = None
-        self._first: Any = None
+        self._names: list[tuple[int, str]] = []  # the first graph's nodes: (place, name)
         self._slots: list[tuple[str, str]] = []
         self._grid: _Grid | None = None
+        self._curves = Curves(steps=total_steps)
+        self._sides: tuple[list[list[float]], str] | None = None  # the last boundary drawn
         self._tape: Any = None  # the boundary's batched tape; False: none can be made
         self._handle: Any = None
-        self._cost = 0.0  # seconds the last update took
-        self._setup = 0.0  # seconds of it that were one-off work
-        self._since = time.perf_counter()
+        self._setup = 0.0  # seconds of the running update that were one-off work
+        self._time = ViewBudget(budget, time.perf_counter())
 
     def __call__(self, record: StepRecord) -> None:
         self.loss.append(record.loss)
@@ -106,14 +108,12 @@ class LiveView:
             self.accuracy.append(record.accuracy)
         now = time.perf_counter()
         last = self.total_steps is not None and record.step + 1 >= self.total_steps
-        if self.updates and not last and now - self._since < self._cost / self.budget:
+        progress = None if self.total_steps is None else (record.step + 1) / self.total_steps
+        if self.updates and not last and not self._time.due(now, progress):
             return
         self._setup = 0.0
         self.update(final=last)
-        self._since = time.perf_counter()
-        # One-off work (recording the boundary's tape) does not recur: the next update
-        # waits for what updates cost from now on.
-        self._cost = self._since - now - self._setup
+        self._time.spent(time.perf_counter() - now, once=self._setup)
 
     def update(self, final: bool = False) -> None:
         """Redraw now (``fit`` calls this through ``__call__``); ``final``: the last
@@ -125,11 +125,6 @@ class LiveView:
             from IPython.display import HTML
 
             handle.update(HTML(document))
-
-    def wait(self, timeout: float | None = None) -> None:
-        """Wait for the sample graph's layout (which runs in the background) to end."""
-        if self._layout is not None:
-            self._layout.join(timeout)
 
     def html(self, final: bool = False) -> str:
         """The view as HTML: the curves and the boundary as PNG images, the sample's
@@ -143,7 +138,7 @@ class LiveView:
         legend = f'<span style="color:#1f77b4">loss</span> (0 to {top:.3g})'
         if self.accuracy:
             legend += ' · <span style="color:#ff7f0e">accuracy</span> (0 to 100%)'
-        curves = curves_png(self.loss, self.accuracy)
+        curves = self._curves.png(self.loss, self.accuracy)
         return (
             '<div style="display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start">'
             f'<div style="font:13px monospace"><div>{caption}</div>'
@@ -166,8 +161,8 @@ class LiveView:
         return self._handle
 
     def _graph_picture(self, final: bool) -> str:
-        """The sample's graph: laid out once (in the background), then only its numbers
-        are rewritten; the final picture is rendered anew as PNG."""
+        """The sample's graph: laid out once, at the first update, then only its numbers
+        are rewritten; the final picture is drawn anew, as PNG."""
         title = "the first sample: values and gradients"
         point = [Value(float(v), label=f"x[{i}]") for i, v in enumerate(self.X[self.sample])]
         parameters = _parameters(self.model)
@@ -178,27 +173,42 @@ class LiveView:
             output = _first(self.model(point))
             output.label = "output"
             output.backward()
-            graph = draw_graph(
-                output, max_nodes=GRAPH_NODES, size=GRAPH_INCHES, expand_neurons=False
-            )
+            # Drawn (its labels written) or read while the parameters hold its gradients.
+            if final or self._svg is None:
+                start = time.perf_counter()
+                graph = draw_graph(
+                    output, max_nodes=GRAPH_NODES, size=GRAPH_INCHES, expand_neurons=False
+                )
+                self._setup += time.perf_counter() - start  # later updates do not draw
+            else:
+                numbers = self._numbers(output)
         finally:
             for p, g in zip(parameters, saved, strict=True):
                 p.grad = g
         if final:
             return _image(graph.png(), "png", title)
-        if self._layout is None:
-            # Graphviz runs in its worker process; this thread only waits for it, so the
-            # layout costs training almost nothing.
-            self._layout = threading.Thread(target=graph.svg, daemon=True)
-            self._layout.start()
-            self._first = graph
-        if self._layout.is_alive():
-            return "<p>laying out the sample's graph…</p>"
         if self._svg is None:
-            self._svg = self._first.svg()
-            self._slots = _number_slots(self._first)
-        svg = _refill(self._svg, self._slots, graph)
-        return _image(svg.encode("utf-8"), "svg+xml", title)
+            return _image(self._lay_out(graph, output).encode("utf-8"), "svg+xml", title)
+        return _image(_refill(self._svg, self._slots, numbers).encode("utf-8"), "svg+xml", title)
+
+    def _lay_out(self, graph: Any, output: Value) -> str:
+        """Lay the first graph out (the view's one layout) and note where its numbers are:
+        the text of each ``data``/``grad`` field, and each drawn node's topological place."""
+        start = time.perf_counter()
+        svg: str = graph.svg()
+        self._time.layout = time.perf_counter() - start
+        self._setup += self._time.layout
+        self._svg, self._slots = svg, _number_slots(svg)
+        places = {node: place for place, node in enumerate(topological_order(output))}
+        self._names = [(places[node], name) for node, name in graph.node_names.items()]
+        return svg
+
+    def _numbers(self, output: Value) -> dict[str, tuple[float, float]]:
+        """Each drawn node's data and grad in this pass, by its name in the first graph:
+        the same model on the same point makes the same graph, node for node, in the
+        same topological order."""
+        nodes = topological_order(output)
+        return {name: (nodes[place].data, nodes[place].grad) for place, name in self._names}
 
     def _boundary(self) -> str:
         """The sides of the boundary on a 40 x 40 grid (20 x 20 without a batched tape),
@@ -214,12 +224,14 @@ class LiveView:
         classes = [
             [float(s > 0) for s in scores[j * cells : (j + 1) * cells]] for j in range(cells)
         ]
-        points = [
-            ((float(p[0]) - x_low) / (x_high - x_low), (float(p[1]) - y_low) / (y_high - y_low))
-            for p in self.X
-        ]
-        picture = boundary_png(classes, points, [float(label) for label in self.y])
-        return _image(picture, "png", "decision boundary", (200, 200))
+        if self._sides is None or self._sides[0] != classes:  # else: as last drawn
+            points = [
+                ((float(p[0]) - x_low) / (x_high - x_low), (float(p[1]) - y_low) / (y_high - y_low))
+                for p in self.X
+            ]
+            picture = boundary_png(classes, points, [float(label) for label in self.y])
+            self._sides = classes, _image(picture, "png", "decision boundary", (200, 200))
+        return self._sides[1]
 
     def _scores(self, inputs: list[list[float]]) -> list[float]:
         """The model's score at each input, without building a graph: one batched forward
@@ -296,27 +308,26 @@ def _parameters(model: Any) -> Sequence[Value]:
     return list(parameters()) if callable(parameters) else []
 
 
-def _number_slots(graph: Any) -> list[tuple[str, str]]:
+def _number_slots(svg: str) -> list[tuple[str, str]]:
     """For each ``data``/``grad`` text of the SVG, in order: the field and the node's name."""
     slots: list[tuple[str, str]] = []
-    for title, body in re.findall(r"<title>([^<]*)</title>(.*?)</g>", graph.svg(), re.S):
+    for title, body in re.findall(r"<title>([^<]*)</title>(.*?)</g>", svg, re.S):
         slots.extend((field, title) for field in _FIELD.findall(body))
     return slots
 
 
-def _refill(svg: str, slots: list[tuple[str, str]], graph: Any) -> str:
-    """The first SVG with today's numbers: the same layout, new text. The same model on
-    the same point gives the same graph, so the DOT names (``v7``) match."""
+def _refill(svg: str, slots: list[tuple[str, str]], numbers: dict[str, tuple[float, float]]) -> str:
+    """The first SVG with today's numbers (``numbers``: each node's data and grad by its
+    name): the same layout, new text."""
     from autograd_engine.viz import format_number
 
-    by_name = {name: node for node, name in graph.node_names.items()}
     values = iter(slots)
 
     def number(match: re.Match[str]) -> str:
-        field, title = next(values, (match.group(1), ""))
-        node = by_name.get(title)
-        if node is None:
+        field, name = next(values, (match.group(1), ""))
+        if name not in numbers:
             return match.group(0)
-        return f">{field} {format_number(node.data if field == 'data' else node.grad)}<"
+        data, grad = numbers[name]
+        return f">{field} {format_number(data if field == 'data' else grad)}<"
 
     return _NUMBER.sub(number, svg)

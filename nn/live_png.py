@@ -10,6 +10,7 @@ import) with matplotlib. The texts (axis names, scales) are the view's HTML, not
 
 from __future__ import annotations
 
+import functools
 import struct
 import zlib
 from collections.abc import Sequence
@@ -29,7 +30,10 @@ NEGATIVE_POINT: Colour = (166, 54, 3)
 
 
 class Canvas:
-    """A grid of RGB pixels with the few shapes the plots need.
+    """A grid of pixels, each an index into a palette, with the few shapes the plots need.
+
+    A palette because the plots have a handful of flat colours: one byte a pixel instead
+    of three, so drawing and compressing move a third of the bytes.
 
     >>> canvas = Canvas(4, 3)
     >>> canvas.fill(1, 1, 3, 2, (0, 0, 0))
@@ -41,18 +45,24 @@ class Canvas:
 
     def __init__(self, width: int, height: int, background: Colour = WHITE) -> None:
         self.width, self.height = width, height
-        self.rows = [bytearray(bytes(background) * width) for _ in range(height)]
+        self.palette: list[Colour] = [background]
+        self.rows = [bytearray(width) for _ in range(height)]
+
+    def ink(self, colour: Colour) -> int:
+        """The palette index of ``colour`` (added on first use)."""
+        if colour not in self.palette:
+            self.palette.append(colour)
+        return self.palette.index(colour)
 
     def pixel(self, x: int, y: int) -> Colour:
-        r, g, b = self.rows[y][3 * x : 3 * x + 3]
-        return (r, g, b)
+        return self.palette[self.rows[y][x]]
 
     def fill(self, x0: int, y0: int, x1: int, y1: int, colour: Colour) -> None:
         """Fill the pixels with ``x0 <= x < x1`` and ``y0 <= y < y1`` (clipped)."""
         x0, x1 = max(x0, 0), min(x1, self.width)
-        run = bytes(colour) * max(x1 - x0, 0)
+        run = bytes([self.ink(colour)]) * max(x1 - x0, 0)
         for y in range(max(y0, 0), min(y1, self.height)):
-            self.rows[y][3 * x0 : 3 * x1] = run
+            self.rows[y][x0:x1] = run
 
     def frame(self, x0: int, y0: int, x1: int, y1: int, colour: Colour, width: int = 1) -> None:
         """The outline of a rectangle, ``width`` pixels thick, inside its edges."""
@@ -61,19 +71,22 @@ class Canvas:
         self.fill(x0, y0, x0 + width, y1, colour)
         self.fill(x1 - width, y0, x1, y1, colour)
 
+    def runs(self, runs: Sequence[tuple[int, int, int]], colour: Colour) -> None:
+        """Fill pixel runs, each ``(y, x0, x1)`` (clipped), in one colour."""
+        ink = bytes([self.ink(colour)])
+        for y, x0, x1 in runs:
+            if 0 <= y < self.height:
+                x0, x1 = max(x0, 0), min(x1, self.width)
+                self.rows[y][x0:x1] = ink * max(x1 - x0, 0)
+
     def disc(self, cx: float, cy: float, radius: float, colour: Colour) -> None:
         """A filled circle."""
-        reach = int(radius) + 1
-        for dy in range(-reach, reach + 1):
-            half = (radius * radius - dy * dy) ** 0.5 if abs(dy) <= radius else -1.0
-            if half >= 0:
-                y = round(cy) + dy
-                self.fill(round(cx - half), y, round(cx + half) + 1, y + 1, colour)
+        self.runs(disc_runs(cx, cy, radius), colour)
 
     def polyline(self, points: Sequence[tuple[float, float]], colour: Colour, width: int) -> None:
         """Straight segments through ``points``, ``width`` pixels thick (a square pen);
         pen positions off the canvas are left out."""
-        pen, low = bytes(colour) * width, width // 2
+        pen, low = bytes([self.ink(colour)]) * width, width // 2
         segments = list(pairwise(points)) or [(points[0], points[0])] if points else []
         last = (-1, -1)
         for (xa, ya), (xb, yb) in segments:
@@ -87,19 +100,36 @@ class Canvas:
                     continue
                 last = (x, y)
                 for row in self.rows[y : y + width]:
-                    row[3 * x : 3 * (x + width)] = pen
+                    row[x : x + width] = pen
 
     def png(self) -> bytes:
-        """The picture as PNG bytes (8-bit RGB, no filter; the fastest compression: flat
-        colours compress well anyway)."""
+        """The picture as PNG bytes (8-bit palette, no filter; the fastest compression:
+        flat colours compress well anyway)."""
         raw = b"".join(b"\x00" + bytes(row) for row in self.rows)
-        header = struct.pack(">IIBBBBB", self.width, self.height, 8, 2, 0, 0, 0)
+        header = struct.pack(">IIBBBBB", self.width, self.height, 8, 3, 0, 0, 0)
+        palette = b"".join(bytes(colour) for colour in self.palette)
         return (
             b"\x89PNG\r\n\x1a\n"
             + _chunk(b"IHDR", header)
+            + _chunk(b"PLTE", palette)
             + _chunk(b"IDAT", zlib.compress(raw, 1))
             + _chunk(b"IEND", b"")
         )
+
+
+def disc_runs(cx: float, cy: float, radius: float) -> list[tuple[int, int, int]]:
+    """The pixel runs ``(y, x0, x1)`` of a filled circle.
+
+    >>> disc_runs(5, 5, 1)
+    [(4, 5, 6), (5, 4, 7), (6, 5, 6)]
+    """
+    reach = int(radius) + 1
+    runs = []
+    for dy in range(-reach, reach + 1):
+        if abs(dy) <= radius:
+            half = (radius * radius - dy * dy) ** 0.5
+            runs.append((round(cy) + dy, round(cx - half), round(cx + half) + 1))
+    return runs
 
 
 def _chunk(kind: bytes, body: bytes) -> bytes:
@@ -108,32 +138,64 @@ def _chunk(kind: bytes, body: bytes) -> bytes:
 
 
 def curves_png(
-    loss: Sequence[float], accuracy: Sequence[float], size: tuple[int, int] = (720, 400)
+    loss: Sequence[float],
+    accuracy: Sequence[float],
+    size: tuple[int, int] = (720, 400),
+    steps: int | None = None,
 ) -> bytes:
-    """Loss (blue, scaled to its largest value) and accuracy (orange, 0 to 1) per step.
+    """Loss (blue, scaled to its largest value) and accuracy (orange, 0 to 1) per step,
+    across ``steps`` steps (default: the steps so far, so the curves span the picture).
 
     >>> curves_png([1.0, 0.5, 0.25], [0.5, 0.75, 1.0])[:4] == b"\\x89PNG"
     True
     """
-    width, height = size
-    pad = height // 20
-    canvas = Canvas(width, height)
-    canvas.frame(pad, pad, width - pad, height - pad, FRAME, width=2)
-    steps = max(len(loss) - 1, 1)
-    top = max(loss, default=1.0) or 1.0
+    return Curves(size, steps).png(loss, accuracy)
 
-    def line(values: Sequence[float], scale: float) -> list[tuple[float, float]]:
-        inner_w, inner_h = width - 4 * pad, height - 4 * pad
-        return [
-            (2 * pad + inner_w * k / steps, height - 2 * pad - inner_h * min(v / scale, 1.0))
-            for k, v in enumerate(values)
-        ]
 
-    if accuracy:
-        canvas.polyline(line(accuracy, 1.0), ACCURACY, width=3)
-    if loss:
-        canvas.polyline(line(loss, top), LOSS, width=3)
-    return canvas.png()
+class Curves:
+    """The curves picture of a run, drawn as its steps come.
+
+    While the scales hold (the steps across, which a run that knows its length fixes,
+    and the largest loss so far) an update draws only the segments since the last one
+    onto the same canvas; when either changes, the picture is drawn again.
+
+    >>> curves = Curves(steps=10)
+    >>> first = curves.png([1.0, 0.8], [0.5, 0.6])
+    >>> curves.png([1.0, 0.8, 0.7], [0.5, 0.6, 0.7]) != first
+    True
+    """
+
+    def __init__(self, size: tuple[int, int] = (720, 400), steps: int | None = None) -> None:
+        self.size, self.steps = size, steps
+        self._canvas = Canvas(*size)
+        self._scales: tuple[int, float] | None = None
+        self._drawn = 0  # steps drawn onto the canvas
+
+    def png(self, loss: Sequence[float], accuracy: Sequence[float]) -> bytes:
+        """The picture with ``loss`` and ``accuracy`` so far (one value a step)."""
+        width, height = self.size
+        pad = height // 20
+        scales = (max((self.steps or len(loss)) - 1, 1), max(loss, default=1.0) or 1.0)
+        if scales != self._scales or len(loss) < self._drawn:
+            self._canvas = Canvas(width, height)
+            self._canvas.frame(pad, pad, width - pad, height - pad, FRAME, width=2)
+            self._scales, self._drawn = scales, 0
+        steps, top = scales
+        start = max(self._drawn - 1, 0)  # the last segment drawn joins the new ones
+
+        def line(values: Sequence[float], scale: float) -> list[tuple[float, float]]:
+            inner_w, inner_h = width - 4 * pad, height - 4 * pad
+            return [
+                (2 * pad + inner_w * k / steps, height - 2 * pad - inner_h * min(v / scale, 1.0))
+                for k, v in enumerate(values[start:], start)
+            ]
+
+        if accuracy:
+            self._canvas.polyline(line(accuracy, 1.0), ACCURACY, width=3)
+        if loss:
+            self._canvas.polyline(line(loss, top), LOSS, width=3)
+        self._drawn = len(loss)
+        return self._canvas.png()
 
 
 def boundary_png(
@@ -153,14 +215,27 @@ def boundary_png(
     for j, row in enumerate(classes):
         # One grid row is the same run of pixels on each of its pixel rows: built once.
         edges = [round(i * size / len(row)) for i in range(len(row) + 1)]
+        inks = (canvas.ink(NEGATIVE_SIDE), canvas.ink(POSITIVE_SIDE))
         run = b"".join(
-            bytes(POSITIVE_SIDE if positive else NEGATIVE_SIDE) * (edges[i + 1] - edges[i])
+            bytes([inks[bool(positive)]]) * (edges[i + 1] - edges[i])
             for i, positive in enumerate(row)
         )
         for line in range(round(size - (j + 1) * size / rows), round(size - j * size / rows)):
             canvas.rows[line][:] = run
-    radius = size / 80
-    for (x, y), label in zip(points, labels, strict=True):
-        colour = POSITIVE_POINT if label > 0 else NEGATIVE_POINT
-        canvas.disc(x * size, (1 - y) * size, radius, colour)
+    positive, negative = _point_runs(tuple(points), tuple(label > 0 for label in labels), size)
+    canvas.runs(positive, POSITIVE_POINT)
+    canvas.runs(negative, NEGATIVE_POINT)
     return canvas.png()
+
+
+@functools.lru_cache(maxsize=4)
+def _point_runs(
+    points: tuple[tuple[float, float], ...], positive: tuple[bool, ...], size: int
+) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
+    """The pixel runs of the positive and the negative points' discs, in drawing order
+    within each class. The points do not move between a view's updates, so they are
+    worked out once (drawing them was most of a boundary picture's time)."""
+    runs: tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]] = ([], [])
+    for (x, y), is_positive in zip(points, positive, strict=True):
+        runs[0 if is_positive else 1].extend(disc_runs(x * size, (1 - y) * size, size / 80))
+    return runs

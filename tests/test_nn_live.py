@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import itertools
 import re
 import struct
 import zlib
@@ -12,6 +13,7 @@ import pytest
 from autograd_engine import Value, no_grad
 from nn import MLP, SGD, fit, hinge, live_png, moons, to_signed
 from nn.live import LiveView
+from nn.live_budget import PNG_LAYOUTS, ViewBudget
 
 pytest.importorskip("pygraphviz", reason="the draw extra is not installed")
 
@@ -39,17 +41,22 @@ def graph_svg(document: str) -> str:
 
 
 def colours(png: bytes) -> set[tuple[int, int, int]]:
-    """The colours of an 8-bit RGB PNG without filters (as nn.live_png writes them)."""
+    """The colours of an 8-bit palette PNG without filters (as nn.live_png writes them)."""
     width, height = struct.unpack(">II", png[16:24])
-    at, data = 8, b""
+    assert png[24:26] == b"\x08\x03", "8 bits a pixel, a palette"
+    at, data, palette = 8, b"", b""
     while at < len(png):
         (length,) = struct.unpack(">I", png[at : at + 4])
-        if png[at + 4 : at + 8] == b"IDAT":
-            data += png[at + 8 : at + 8 + length]
+        kind, body = png[at + 4 : at + 8], png[at + 8 : at + 8 + length]
+        if kind == b"IDAT":
+            data += body
+        elif kind == b"PLTE":
+            palette = body
         at += 12 + length
     raw = zlib.decompress(data)
-    rows = [raw[y * (3 * width + 1) + 1 : (y + 1) * (3 * width + 1)] for y in range(height)]
-    return {(row[i], row[i + 1], row[i + 2]) for row in rows for i in range(0, len(row), 3)}
+    rows = [raw[y * (width + 1) + 1 : (y + 1) * (width + 1)] for y in range(height)]
+    used = {index for row in rows for index in row}
+    return {(palette[3 * i], palette[3 * i + 1], palette[3 * i + 2]) for i in used}
 
 
 def trained_view(epochs: int = 30) -> tuple[LiveView, Output, MLP]:
@@ -91,14 +98,12 @@ def test_one_output_is_updated_in_place_up_to_the_last_step() -> None:
 
 def test_updates_before_the_last_show_the_graph_as_svg_with_its_numbers() -> None:
     view, _, _ = trained_view()
-    view.wait(60)
     middle = view.html()
     assert ">data " in graph_svg(middle) and ">grad " in graph_svg(middle)
 
 
 def test_the_graph_is_laid_out_once_and_only_its_numbers_change() -> None:
     view, _, model = trained_view()
-    view.wait(60)
     first = view.html()
     for p in model.parameters():
         p.data += 0.5  # training moves the weights: the numbers change, not the layout
@@ -169,3 +174,54 @@ def test_updates_are_throttled_to_the_budget() -> None:
     """With a costly update the view skips steps rather than slow training down."""
     view, _, _ = trained_view(epochs=200)
     assert view.updates < 200
+
+
+def simulated_run(steps: int, step: float, update: float, first: float, layout: float):
+    """A run on a made-up clock: each step takes ``step`` seconds, each update ``update``,
+    the first ``first`` (an update, the graph drawn and laid out in ``layout``, the tape
+    recorded) and the last an update and the PNG; returns the steps updated at and the
+    view's share of the time."""
+    budget = ViewBudget(0.1, start=0.0)
+    now, spent, updated = 0.0, 0.0, []
+    for k in range(steps):
+        now += step
+        last = k == steps - 1
+        if updated and not last and not budget.due(now, (k + 1) / steps):
+            continue
+        if not updated:
+            cost = first
+            budget.layout = layout
+            budget.spent(cost, once=first - update)
+        else:
+            cost = update + (PNG_LAYOUTS * layout if last else 0.0)
+            budget.spent(cost)
+        now += cost
+        spent += cost
+        updated.append(k)
+    return updated, spent / now
+
+
+# The moons demo's costs: steps of about 15 ms, a first update of 45 ms (25 of them the
+# graph's layout), later ones of 12 ms.
+@pytest.mark.parametrize(("steps", "step"), [(100, 0.015), (1000, 0.015), (300, 0.1)])
+def test_the_view_keeps_to_its_share_with_updates_spread_over_the_run(
+    steps: int, step: float
+) -> None:
+    updated, share = simulated_run(steps, step, update=0.012, first=0.045, layout=0.025)
+    assert share <= 0.1 + 1e-9
+    between = updated[1:-1]
+    assert between, "some updates between the first and the last"
+    # Evenly spread: no stretch without an update much longer than the average one.
+    gaps = [b - a for a, b in itertools.pairwise(updated)]
+    assert max(gaps[1:]) <= 3 * (updated[-1] - updated[1]) / max(len(gaps) - 1, 1) + 1
+
+
+def test_a_run_too_short_for_its_fixed_costs_gets_the_first_and_last_pictures() -> None:
+    updated, _ = simulated_run(100, 0.001, update=0.012, first=0.045, layout=0.025)
+    assert updated == [0, 99]
+
+
+def test_without_a_known_length_updates_keep_to_the_share_of_the_time_so_far() -> None:
+    budget = ViewBudget(0.1, start=0.0)
+    budget.spent(0.05)
+    assert not budget.due(now=0.9) and budget.due(now=1.0)
