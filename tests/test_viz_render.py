@@ -1,8 +1,9 @@
 """Rendering: SVG that parses, both layout backends, files, threads, a missing backend.
 
-The in-process backend (pygraphviz, which bundles Graphviz) is the one CI machines have;
-a system ``dot`` is tested when present, and the subprocess path is also exercised
-through a stand-in ``dot`` program that renders with pygraphviz.
+The in-process backend (pygraphviz, which bundles Graphviz) is the one drawings use when
+it is installed; a system ``dot`` (``AUTOGRAD_ENGINE_GRAPHVIZ=system``) is tested when
+present, and the subprocess path is also exercised through a stand-in ``dot`` program
+that renders with pygraphviz.
 """
 
 from __future__ import annotations
@@ -62,15 +63,21 @@ def test_in_process_backend_when_dot_is_hidden(no_system_dot: None) -> None:
     assert draw_graph(neuron()).svg().lstrip().startswith("<?xml")
 
 
+@pytest.fixture
+def system_dot(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ask for the system ``dot`` (the bundled Graphviz comes first otherwise)."""
+    monkeypatch.setenv("AUTOGRAD_ENGINE_GRAPHVIZ", "system")
+
+
 @pytest.mark.skipif(shutil.which("dot") is None, reason="no system Graphviz dot on PATH")
-def test_system_dot_backend() -> None:
+def test_system_dot_backend(system_dot: None) -> None:
     pytest.importorskip("graphviz")
     assert rendering_backend().name == "dot"
     assert "out" in svg_texts(draw_graph(neuron()).svg())
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="no system Graphviz dot on PATH")
-def test_system_dot_draws_the_declaration_that_reads_best() -> None:
+def test_system_dot_draws_the_declaration_that_reads_best(system_dot: None) -> None:
     """Whatever its version, the system dot's picture reads at least as well as the
     default declaration, and a mirrored pick is drawn through ``dot -Knop2``."""
     import json
@@ -102,7 +109,7 @@ def test_system_dot_draws_the_declaration_that_reads_best() -> None:
 
 
 def test_subprocess_backend_through_a_stand_in_dot(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, system_dot: None
 ) -> None:
     """Whatever ``dot`` is on PATH gets the DOT text on stdin and ``-T<format>``."""
     pytest.importorskip("graphviz")
@@ -125,6 +132,39 @@ def test_subprocess_backend_through_a_stand_in_dot(
     assert rendering_backend().name == "dot"
     assert "out" in svg_texts(draw_graph(neuron()).svg())
     assert "-Tsvg" in calls.read_text()
+
+
+def stand_in_dot(tmp_path: Path) -> Path:
+    fake = tmp_path / "dot"
+    fake.write_text("#!/bin/sh\nexit 1\n")
+    fake.chmod(0o755)
+    return fake
+
+
+def test_the_bundled_graphviz_comes_first_even_with_a_system_dot(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    pytest.importorskip("graphviz")
+    stand_in_dot(tmp_path)  # one that would fail if it were used
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("AUTOGRAD_ENGINE_GRAPHVIZ", raising=False)
+    assert rendering_backend().name == "pygraphviz"
+    assert "out" in svg_texts(draw_graph(neuron()).svg())
+
+
+def test_asking_for_a_backend_that_is_missing_says_so(
+    monkeypatch: pytest.MonkeyPatch, no_system_dot: None
+) -> None:
+    monkeypatch.setenv("AUTOGRAD_ENGINE_GRAPHVIZ", "system")
+    with pytest.raises(BackendUnavailableError, match="=system, but Graphviz's dot program"):
+        rendering_backend()
+    monkeypatch.setenv("AUTOGRAD_ENGINE_GRAPHVIZ", "bundled")
+    monkeypatch.setitem(sys.modules, "pygraphviz", None)
+    with pytest.raises(BackendUnavailableError, match="=bundled, but pygraphviz"):
+        rendering_backend()
+    monkeypatch.setenv("AUTOGRAD_ENGINE_GRAPHVIZ", "newest")
+    with pytest.raises(BackendUnavailableError, match="'newest': say 'bundled'"):
+        rendering_backend()
 
 
 def test_missing_backend_names_both_ways_to_get_one(

@@ -18,7 +18,7 @@ one node's neighbourhood; ``rendering_backend`` says which Graphviz renders. The
 - ``reading_order``  which declaration (or mirror image) lays out in index order
 - ``checks``         argument checks with errors naming the argument
 - ``shape``          which way a drawing flows so it fits a notebook column
-- ``backends``       system ``dot`` or the Graphviz bundled in ``pygraphviz``, both in a
+- ``backends``       the Graphviz bundled in ``pygraphviz`` or a system ``dot``, both in a
                      process that Ctrl-C and a time limit can stop (``_render_worker``)
 - ``display``        ``draw_graph``, ``draw_dot`` and ``focus``
 - ``picture``        the ``Graph`` they return: DOT, SVG, PNG, files, Jupyter bundle
