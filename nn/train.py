@@ -127,7 +127,7 @@ def fit(
             dynamic path (full batch only; see ``nn.replayed``).
         live: in a notebook, show the loss/accuracy curve, the decision boundary (2-D
             inputs) and one sample's graph, updated in place as training runs
-            (``nn.live.LiveView``, which keeps its cost near 10% of the training time).
+            (``nn.live.LiveView``, which keeps its whole cost within 12% of the time).
 
     Ctrl-C ends training cleanly: the step under way finishes, then ``fit`` returns with
     the weights trained so far and ``history.interrupted`` set. A second Ctrl-C stops the
