@@ -2,7 +2,8 @@
 
 Run: ``python -m benchmarks.reading``. Draws 54 pictures (six networks' predictions at
 eight budgets, and hinge losses over 10 and 40 samples at three budgets each) with the
-Graphviz that ``pygraphviz`` bundles, and prints for each the pairs out of index order
+Graphviz that ``pygraphviz`` bundles (``AUTOGRAD_ENGINE_GRAPHVIZ=system``: the one on
+PATH), and prints for each the pairs out of index order
 (neuron boxes, and leaves of one role in one box; see ``reading_order.out_of_order``)
 against the pairs compared, the wall time of its first SVG, and the engine it was drawn
 by (``nop2``: a mirror image). Ordering is a property of the picture, so it is counted;
@@ -12,14 +13,13 @@ the times are one run's on a shared machine, to compare heads run side by side.
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 import nn
-from autograd_engine import Value, draw_graph
+from autograd_engine import Value, draw_graph, rendering_backend
 from autograd_engine.viz import reading_order
 from autograd_engine.viz.backends import render
 from autograd_engine.viz.picture import Graph
@@ -79,8 +79,9 @@ def measure(graph: Graph) -> tuple[int, int, float, str]:
 
 
 def main() -> None:
-    # The bundled Graphviz, whatever is on PATH: another version breaks ties its own way.
-    shutil.which = lambda *args, **kwargs: None  # type: ignore[assignment]
+    # The Graphviz drawings use: the bundled one, unless AUTOGRAD_ENGINE_GRAPHVIZ=system
+    # asks for the one on PATH (another version breaks ties its own way).
+    print(f"Graphviz: {rendering_backend()}")
     draw_graph(Value(1.0) + 1).svg()  # start the Graphviz worker before timing
     rows = []
     for name, make in drawings():
