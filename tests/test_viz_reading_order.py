@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from autograd_engine import Value, draw_graph
-from autograd_engine.viz import reading_order
+from autograd_engine.viz import picture, reading_order
 from autograd_engine.viz.backends import render
 from autograd_engine.viz.dot_document import DotDocument
 
@@ -207,10 +208,41 @@ def test_the_search_is_bounded_by_the_layout_cost(monkeypatch: pytest.MonkeyPatc
         raise AssertionError("the search ran")
 
     monkeypatch.setattr(reading_order, "choose", no_search)
+    calls: list[tuple[str, str]] = []
+    real_render = picture.render
+
+    def counted(source: str, format: str, **options: Any) -> bytes:
+        calls.append((format, options["engine"]))
+        return real_render(source, format, **options)
+
+    monkeypatch.setattr(picture, "render", counted)
     graph = draw_graph(_prediction([2, 1]))
     assert graph._document.cost > 1
-    assert "<svg" in graph.svg()
-    assert graph._layout == reading_order.Layout(graph.source)
+    assert "<svg" in graph.svg() and graph.png().startswith(b"\x89PNG")
+    # One layout (as DOT with positions); where things landed, the SVG and the PNG are
+    # all drawn from it by nop2, which lays out nothing.
+    assert calls == [("dot", "dot"), ("json0", "nop2"), ("svg", "nop2"), ("png", "nop2")]
+    assert graph._layout is not None and graph._layout.engine == "nop2"
+
+
+def test_a_drawing_too_costly_to_search_is_turned_when_its_mirror_reads_better() -> None:
+    """Past the search's bound the one layout is kept, or mirrored when that reads more
+    in index order: here the default declaration comes out mostly upside down."""
+    document = only_a_mirror_reads_right()
+
+    def lay_out(source: str, format: str, engine: str) -> bytes:
+        return render(source, format, engine=engine)
+
+    plain = json.loads(render(document.source, "json0"))
+    wrong, pairs = reading_order.out_of_order(plain, document.reading_groups, "y")
+    assert wrong * 2 > pairs
+    layout = reading_order.one_layout(document, lay_out)
+    drawn = json.loads(render(layout.source, "json0", engine=layout.engine))
+    assert layout.engine == "nop2"
+    assert reading_order.out_of_order(drawn, document.reading_groups, "y") == (
+        pairs - wrong,
+        pairs,
+    )
 
 
 def test_twins_alone_put_a_drawing_in_order() -> None:

@@ -120,11 +120,13 @@ class Graph:
 
     def _chosen_layout(self, lay_out: reading_order.LayOut) -> reading_order.Layout:
         """What the pictures are drawn from: ``.source``, or the same graph declared in
-        another order when that reads in index order (``reading_order``); chosen once."""
+        another order when that reads in index order (``reading_order``), or for a
+        drawing too costly to search its one layout or that layout's mirror image;
+        chosen once."""
         if self._layout is None:
             layouts = reading_order.layouts_for(self._document.cost)
             if layouts == 0:
-                self._layout = reading_order.Layout(self.source)
+                self._layout = reading_order.one_layout(self._document, lay_out)
             else:
                 self._layout = reading_order.choose(self._document, lay_out, layouts)
         return self._layout
