@@ -30,7 +30,6 @@ Outside a notebook (no IPython display) the view keeps its state and shows nothi
 from __future__ import annotations
 
 import base64
-import re
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -39,6 +38,7 @@ from autograd_engine import Value, draw_graph, no_grad, topological_order
 from nn.history import StepRecord
 from nn.live_budget import ViewBudget
 from nn.live_png import Curves, boundary_png
+from nn.svg_numbers import number_slots, refill
 
 # The sample's graph shows the Values nearest the output, few enough to read at 8 inches
 # (at 24 the summary boxes' edges make a tangle taller than the view).
@@ -46,8 +46,6 @@ GRAPH_NODES = 8
 # 768 px: its own row of the view, inside a notebook's ~830-px output area; at 6 inches the
 # Graphviz layout was scaled down until its texts were 6 px high.
 GRAPH_INCHES = 8
-_NUMBER = re.compile(r">(data|grad) [^<]*<")
-_FIELD = re.compile(r">(data|grad) [^<]*<")
 
 
 class LiveView:
@@ -189,7 +187,7 @@ class LiveView:
             return _image(graph.png(), "png", title)
         if self._svg is None:
             return _image(self._lay_out(graph, output).encode("utf-8"), "svg+xml", title)
-        return _image(_refill(self._svg, self._slots, numbers).encode("utf-8"), "svg+xml", title)
+        return _image(refill(self._svg, self._slots, numbers).encode("utf-8"), "svg+xml", title)
 
     def _lay_out(self, graph: Any, output: Value) -> str:
         """Lay the first graph out (the view's one layout) and note where its numbers are:
@@ -198,7 +196,7 @@ class LiveView:
         svg: str = graph.svg()
         self._time.layout = time.perf_counter() - start
         self._setup += self._time.layout
-        self._svg, self._slots = svg, _number_slots(svg)
+        self._svg, self._slots = svg, number_slots(svg)
         places = {node: place for place, node in enumerate(topological_order(output))}
         self._names = [(places[node], name) for node, name in graph.node_names.items()]
         return svg
@@ -306,28 +304,3 @@ def _grid(X: Sequence[Sequence[float]], points: int = 20, padding: float = 0.5) 
 def _parameters(model: Any) -> Sequence[Value]:
     parameters = getattr(model, "parameters", None)
     return list(parameters()) if callable(parameters) else []
-
-
-def _number_slots(svg: str) -> list[tuple[str, str]]:
-    """For each ``data``/``grad`` text of the SVG, in order: the field and the node's name."""
-    slots: list[tuple[str, str]] = []
-    for title, body in re.findall(r"<title>([^<]*)</title>(.*?)</g>", svg, re.S):
-        slots.extend((field, title) for field in _FIELD.findall(body))
-    return slots
-
-
-def _refill(svg: str, slots: list[tuple[str, str]], numbers: dict[str, tuple[float, float]]) -> str:
-    """The first SVG with today's numbers (``numbers``: each node's data and grad by its
-    name): the same layout, new text."""
-    from autograd_engine.viz import format_number
-
-    values = iter(slots)
-
-    def number(match: re.Match[str]) -> str:
-        field, name = next(values, (match.group(1), ""))
-        if name not in numbers:
-            return match.group(0)
-        data, grad = numbers[name]
-        return f">{field} {format_number(data if field == 'data' else grad)}<"
-
-    return _NUMBER.sub(number, svg)
