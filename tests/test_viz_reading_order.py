@@ -127,7 +127,7 @@ def test_a_mirror_image_turns_every_position_and_keeps_the_caption() -> None:
     before = json.loads(render(source, "json0"))
     low, high = reading_order.extent(before, "y")
     positioned = render(source, "dot").decode()
-    turned = reading_order.mirror(positioned, "y", low + high)
+    turned = reading_order.mirror(positioned, "y", (low, high))
     assert 'pos=\\"1,2\\"' in turned and 'pos=\\"3,4\\"' in turned  # text is left alone
     after = json.loads(render(turned, "json0", engine="nop2"))
     # nop2 fits the graph's box to what it holds; the caption stays on top of it all.
@@ -135,7 +135,8 @@ def test_a_mirror_image_turns_every_position_and_keeps_the_caption() -> None:
     (left, _), (bottom, top) = reading_order.extent(before, "x"), reading_order.extent(after, "y")
     shift_x = reading_order.extent(after, "x")[0] - left
     assert top - bottom == pytest.approx(high - low, abs=0.01)
-    assert float(after["lp"].split(",")[1]) > top
+    caption_bottom = float(after["lp"].split(",")[1]) - float(after["lheight"]) * 36
+    assert caption_bottom >= top + reading_order.CAPTION_GAP  # clear of what is drawn
     where = {obj["name"]: obj for obj in before["objects"]}
     for obj in after["objects"]:
         if "pos" in obj and "nodes" not in obj:
@@ -225,6 +226,28 @@ def test_the_search_is_bounded_by_the_layout_cost(monkeypatch: pytest.MonkeyPatc
     assert graph._layout is not None and graph._layout.engine == "nop2"
 
 
+def test_a_mirror_image_lifts_the_caption_clear_of_what_it_brings_to_the_top() -> None:
+    """An edge's curve may run up under the caption; turned over, the nodes at the
+    bottom land there (a 40,000-value step's caption ran over its first box)."""
+    positioned = (
+        "digraph {\n"
+        '\tgraph [bb="0,0,100,80", label=caption, labelloc=t, lheight=0.2, lp="50,72"];\n'
+        '\ta [pos="20,20", width=0.5, height=0.3];\n'
+        '\tb [pos="80,20", width=0.5, height=0.3];\n'
+        '\ta -> b [pos="e,70,20 30,20 40,80 60,80 70,20"];\n'
+        "}\n"
+    )
+    before = json.loads(render(positioned, "json0", engine="nop2"))
+    caption_bottom = float(before["lp"].split(",")[1]) - float(before["lheight"]) * 36
+    assert caption_bottom < reading_order.extent(before, "y")[1]  # the curve runs under it
+    turned = reading_order.mirror(positioned, "y", reading_order.extent(before, "y"))
+    after = json.loads(render(turned, "json0", engine="nop2"))
+    nodes_top = max(reading_order._box(obj)[3] for obj in after["objects"])  # type: ignore[index]
+    caption_bottom = float(after["lp"].split(",")[1]) - float(after["lheight"]) * 36
+    assert nodes_top > 60  # the nodes are on top now
+    assert caption_bottom >= reading_order.extent(after, "y")[1]  # and clear of the caption
+
+
 def test_a_drawing_too_costly_to_search_is_turned_when_its_mirror_reads_better() -> None:
     """Past the search's bound the one layout is kept, or mirrored when that reads more
     in index order: here the default declaration comes out mostly upside down."""
@@ -233,7 +256,7 @@ def test_a_drawing_too_costly_to_search_is_turned_when_its_mirror_reads_better()
     def lay_out(source: str, format: str, engine: str) -> bytes:
         return render(source, format, engine=engine)
 
-    plain = json.loads(render(document.source, "json0"))
+    plain = json.loads(render(document.text(document.body, reading_order.FEWER_PASSES), "json0"))
     wrong, pairs = reading_order.out_of_order(plain, document.reading_groups, "y")
     assert wrong * 2 > pairs
     layout = reading_order.one_layout(document, lay_out)
