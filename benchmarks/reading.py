@@ -1,12 +1,13 @@
 """How many drawings read in index order, and what the picture costs.
 
 Run: ``python -m benchmarks.reading``. Draws 54 pictures (six networks' predictions at
-eight budgets, and hinge losses over 10 and 40 samples at three budgets each) with the
-Graphviz that ``pygraphviz`` bundles (``AUTOGRAD_ENGINE_GRAPHVIZ=system``: the one on
-PATH), and prints for each the pairs out of index order
-(neuron boxes, and leaves of one role in one box; see ``reading_order.out_of_order``)
-against the pairs compared, the wall time of its first SVG, and the engine it was drawn
-by (``nop2``: a mirror image). Ordering is a property of the picture, so it is counted;
+eight budgets, and hinge losses over 10 and 40 samples at three budgets each), then two
+too costly to search (``PAST_THE_BOUND``), with the Graphviz that ``pygraphviz`` bundles
+(``AUTOGRAD_ENGINE_GRAPHVIZ=system``: the one on PATH). For each it prints the pairs out
+of index order (neuron boxes, and leaves of one role in one box; see
+``reading_order.out_of_order``) against the pairs compared, the wall time of its first
+SVG, and the engine it was drawn by (``nop2``: from positions, e.g. a mirror image).
+Ordering is a property of the picture, so it is counted;
 the times are one run's on a shared machine, to compare heads run side by side.
 """
 
@@ -27,6 +28,9 @@ from autograd_engine.viz.picture import Graph
 NETWORKS = ([16, 16, 1], [8, 8, 1], [4, 4, 1], [3, 3, 1], [16, 1], [8, 4, 1])
 BUDGETS: tuple[int | None, ...] = (8, 20, 40, 60, 80, 100, 150, None)  # None: default
 LOSSES = ((10, 40), (10, 100), (10, None), (40, 60), (40, 150), (40, None))
+# Drawings too costly to search (``reading_order.one_layout``), counted apart: no
+# declaration is chosen for them, so they are not expected to read in order.
+PAST_THE_BOUND = ((40, 600), (40, 1000))
 
 
 def prediction(sizes: list[int]) -> Value:
@@ -48,16 +52,28 @@ def hinge_loss(samples: int) -> Value:
 
 
 def drawings() -> list[tuple[str, Callable[[], Graph]]]:
-    """Each drawing's name and how to make it (made when measured)."""
+    """Each searched drawing's name and how to make it (made when measured)."""
     cases = []
     for sizes in NETWORKS:
         for budget in BUDGETS:
             name = f"MLP(2, {sizes}) at {budget or 'default'}"
             cases.append((name, partial(_drawing, prediction, sizes, budget)))
-    for samples, budget in LOSSES:
-        name = f"hinge over {samples} at {budget or 'default'}"
-        cases.append((name, partial(_drawing, hinge_loss, samples, budget)))
-    return cases
+    return cases + _losses(LOSSES)
+
+
+def big_drawings() -> list[tuple[str, Callable[[], Graph]]]:
+    """Drawings past the search's bound: one layout, or its mirror image."""
+    return _losses(PAST_THE_BOUND)
+
+
+def _losses(cases: tuple[tuple[int, int | None], ...]) -> list[tuple[str, Callable[[], Graph]]]:
+    return [
+        (
+            f"hinge over {samples} at {budget or 'default'}",
+            partial(_drawing, hinge_loss, samples, budget),
+        )
+        for samples, budget in cases
+    ]
 
 
 def _drawing(root: Callable[[Any], Value], argument: Any, budget: int | None) -> Graph:
@@ -83,18 +99,25 @@ def main() -> None:
     # asks for the one on PATH (another version breaks ties its own way).
     print(f"Graphviz: {rendering_backend()}")
     draw_graph(Value(1.0) + 1).svg()  # start the Graphviz worker before timing
+    survey(drawings(), "in index order")
+    print("Past the search's bound (cost over 2,645: one layout or its mirror image):")
+    survey(big_drawings(), "in index order (none searched)")
+
+
+def survey(cases: list[tuple[str, Callable[[], Graph]]], verdict: str) -> None:
+    """Measure and print each drawing, then the totals."""
     rows = []
-    for name, make in drawings():
+    for name, make in cases:
         wrong, pairs, seconds, engine = measure(make())
-        rows.append((wrong, seconds))
+        rows.append((wrong, pairs, seconds))
         print(
             f"{name:32s} {wrong:4d} of {pairs:<5d} pairs out of order  {seconds:5.2f} s  {engine}"
         )
-    in_order = sum(wrong == 0 for wrong, _ in rows)
-    total = sum(seconds for _, seconds in rows)
-    slowest = max(seconds for _, seconds in rows)
+    in_order = sum(wrong == 0 for wrong, _, _ in rows)
+    wrong, pairs = sum(row[0] for row in rows), sum(row[1] for row in rows)
+    total, slowest = sum(row[2] for row in rows), max(row[2] for row in rows)
     print(
-        f"{in_order} of {len(rows)} drawings in index order, {sum(w for w, _ in rows)} pairs "
+        f"{in_order} of {len(rows)} drawings {verdict}, {wrong} of {pairs} pairs "
         f"out of order in all; {total:.1f} s in all, slowest {slowest:.2f} s"
     )
 

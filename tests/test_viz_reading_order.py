@@ -290,9 +290,12 @@ def test_twins_alone_put_a_drawing_in_order() -> None:
 
 
 def test_the_reading_survey_counts_what_the_tests_count() -> None:
-    """``python -m benchmarks.reading``: 54 drawings, each measured as these tests do."""
+    """``python -m benchmarks.reading``: 54 drawings, each measured as these tests do,
+    and two past the search's bound."""
     reading = pytest.importorskip("benchmarks.reading")
     cases = reading.drawings()
     assert len(cases) == 54 and len({name for name, _ in cases}) == 54
+    big = [make() for _, make in reading.big_drawings()]
+    assert all(reading_order.layouts_for(graph._document.cost) == 0 for graph in big)
     wrong, pairs, seconds, engine = reading.measure(draw_graph(_prediction([4, 4, 1])))
     assert (wrong, engine) == (0, "dot") and pairs > 0 and seconds > 0
