@@ -175,6 +175,21 @@ def test_wide_nodes_show_a_few_inputs_and_summarise_the_rest() -> None:
     assert shown >= 8  # the first inputs are followed to their leaves
 
 
+def test_inputs_past_the_first_few_are_walked_in_operand_order() -> None:
+    """Past the first WIDE_INPUTS, a wide node's inputs come breadth-first in operand
+    order, so a budget that cuts a layer cuts its last neurons' weights, drawn at the
+    end (it cut neurons 8 and 9 of 16 when the rest came in reverse creation order)."""
+    from autograd_engine.viz.nearness import WIDE_INPUTS, nearness_walk
+
+    neurons = [Value(float(i), label=f"w{i}") * Value(1.0, label=f"x{i}") for i in range(12)]
+    out = ag.sum(neurons)
+    walk = nearness_walk([out], topological_order(out))
+    assert [v for v in walk if v.op == "*"] == neurons
+    leaves = [v.label for v in walk if not v.parents]
+    assert leaves == [f"{name}{i}" for i in range(12) for name in "wx"]
+    assert len(neurons) > WIDE_INPUTS
+
+
 def test_tangled_graphs_are_cut_by_layout_cost_not_only_node_count() -> None:
     rng = random.Random(3)
     pool = [Value(rng.uniform(-1, 1)) for _ in range(10)]

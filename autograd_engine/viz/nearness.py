@@ -84,10 +84,12 @@ def nearness_walk(roots: Sequence[Value], universe: Sequence[Value]) -> list[Val
 
     A Value leads the walk to at most ``WIDE_INPUTS`` of its distinct inputs (computed
     ones first, then leaves, each in operand order): a sum over a hundred samples then
-    shows a few of them in full depth instead of a hundred stubs one level deep. Values
-    the walk never meets follow, nearest the output first. The order never depends on
-    the budget, so a larger budget draws a longer prefix of the same walk: ``max_nodes``
-    is monotonic.
+    shows a few of them in full depth instead of a hundred stubs one level deep. A
+    second walk, in the first one's order, follows every input: the rest come nearest
+    the output first and in operand order, so a budget that cuts a layer of sixteen
+    neurons cuts the weights of its last ones, which are drawn last (Values met by
+    neither, if any, follow). The order never depends on the budget, so a larger
+    budget draws a longer prefix of the same walk: ``max_nodes`` is monotonic.
 
     >>> from autograd_engine import Value, topological_order
     >>> x = Value(1.0, label="x")
@@ -96,17 +98,18 @@ def nearness_walk(roots: Sequence[Value], universe: Sequence[Value]) -> list[Val
     ['exp', '*', 'x', '']
     """
     walk: dict[Value, None] = dict.fromkeys(roots)
-    queue = deque(walk)
-    while queue:
-        node = queue.popleft()
-        inputs = dict.fromkeys(node.parents)
-        # Computed inputs first: a neuron lists its weights (leaves) before the layer
-        # below, and the walk should reach that layer, not stop at eight weights.
-        ahead = [p for p in inputs if p.parents] + [p for p in inputs if not p.parents]
-        for parent in ahead[:WIDE_INPUTS]:
-            if parent not in walk:
-                walk[parent] = None
-                queue.append(parent)
+    for wide in (WIDE_INPUTS, None):  # a few inputs each, then all of them
+        queue = deque(walk)
+        while queue:
+            node = queue.popleft()
+            inputs = dict.fromkeys(node.parents)
+            # Computed inputs first: a neuron lists its weights (leaves) before the layer
+            # below, and the walk should reach that layer, not stop at eight weights.
+            ahead = [p for p in inputs if p.parents] + [p for p in inputs if not p.parents]
+            for parent in ahead[:wide]:
+                if parent not in walk:
+                    walk[parent] = None
+                    queue.append(parent)
     for node in reversed(universe):
         walk.setdefault(node)
     return list(walk)
