@@ -100,7 +100,7 @@ def main() -> None:
     print(f"Graphviz: {rendering_backend()}")
     draw_graph(Value(1.0) + 1).svg()  # start the Graphviz worker before timing
     survey(drawings(), "in index order")
-    print("Past the search's bound (cost over 2,645: one layout or its mirror image):")
+    print("Past the search's bound (cost over 2,645: one layout, turned over or twins in place):")
     survey(big_drawings(), "in index order (none searched)")
 
 
