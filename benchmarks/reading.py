@@ -7,8 +7,8 @@ too costly to search (``PAST_THE_BOUND``), with the Graphviz that ``pygraphviz``
 of index order (neuron boxes, and leaves of one role in one box; see
 ``reading_order.out_of_order``) against the pairs compared, the wall time of its first
 SVG, and the engine it was drawn by (``nop2``: from positions, e.g. a mirror image).
-Ordering is a property of the picture, so it is counted;
-the times are one run's on a shared machine, to compare heads run side by side.
+Ordering is a property of the picture, so it is counted; the times are one run's on a
+shared machine, to compare heads run side by side.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def drawings() -> list[tuple[str, Callable[[], Graph]]]:
 
 
 def big_drawings() -> list[tuple[str, Callable[[], Graph]]]:
-    """Drawings past the search's bound: one layout, or its mirror image."""
+    """Drawings past the search's bound: one layout, turned over or twins in place."""
     return _losses(PAST_THE_BOUND)
 
 

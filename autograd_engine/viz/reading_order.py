@@ -63,7 +63,8 @@ def layouts_for(cost: int) -> int:
 
 # Each declaration is laid out as it is, then with fewer crossing passes (``mclimit``),
 # which keep more of the declared order: of 54 drawings (six networks at eight budgets,
-# hinge losses at six), 53 read right with both rounds, 46 with the full passes alone.
+# hinge losses at six), 53 read right with both rounds, 46 with the full passes alone
+# (measured at c577728).
 FEWER_PASSES = {"mclimit": "0.1"}
 ROUNDS: tuple[dict[str, str], ...] = ({}, FEWER_PASSES)
 
@@ -151,10 +152,8 @@ def one_layout(document: DotDocument, lay_out: LayOut) -> Layout:
     wrong, pairs = out_of_order(placed, groups, across)
     # Fewest pairs out of order; at a tie as laid out (a mirror puts box titles under).
     best = min((wrong, False), (pairs - wrong, True))
-    relabel, best = _twins_in_place(document, placed, across, best)
-    if relabel is not None and document.declarer is not None:
-        declarer = document.declarer
-        body = declarer.body(declarer.orders()[0], relabel)
+    body, best = _twins_in_place(document, placed, across, best)
+    if body is not None:  # the second layout: twins where they read in order
         positioned = lay_out(document.text(body, FEWER_PASSES), "dot", "dot").decode()
         placed = json.loads(lay_out(positioned, "json0", "nop2")) if best[1] else placed
     if not best[1]:
@@ -164,21 +163,25 @@ def one_layout(document: DotDocument, lay_out: LayOut) -> Layout:
 
 def _twins_in_place(
     document: DotDocument, placed: dict[str, Any], across: str, best: tuple[int, bool]
-) -> tuple[Relabel | None, tuple[int, bool]]:
-    """The twins' relabel of ``placed`` (read as laid out, or as its mirror image) that
-    reads better than ``best`` (pairs out of order, mirrored), if any, and its score."""
-    if document.declarer is None:
+) -> tuple[list[str] | None, tuple[int, bool]]:
+    """The default declaration's body with twins relabelled where ``placed`` (as laid
+    out, or as its mirror image) reads them in order, if that reads better than
+    ``best`` (pairs out of order, mirrored), and its score; else None and ``best``."""
+    declarer = document.declarer
+    if declarer is None:
         return None, best
-    chosen = None
+    chosen: Relabel | None = None
     for mirrored in (False, True):
-        relabel = document.declarer.relabel(reading_places(placed, across, mirrored))
+        relabel = declarer.relabel(reading_places(placed, across, mirrored))
         if relabel is None:
             continue
         wrong, pairs = out_of_order(renamed(placed, relabel.names), document.reading_groups, across)
         score = (pairs - wrong if mirrored else wrong, mirrored)
         if score < best:
             chosen, best = relabel, score
-    return chosen, best
+    if chosen is None:
+        return None, best
+    return declarer.body(declarer.orders()[0], chosen), best
 
 
 def _across(document: DotDocument) -> str:
