@@ -175,14 +175,18 @@ def test_a_mirrored_picture_is_drawn_at_the_mirrored_positions() -> None:
 
 
 def test_the_search_makes_at_most_max_layouts(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Where nothing reads right, the search stops after ``MAX_LAYOUTS`` layouts and
-    draws the one that read best."""
+    """Where nothing reads right, a cheap drawing's search lays out every candidate
+    (each declaration, with full and fewer passes), once each, and draws the one that
+    read best."""
     graph = draw_graph(_prediction([16, 16, 1]), max_nodes=40)
     calls: list[str] = []
     scores = iter(range(1000, 0, -1))  # each candidate a little better, none right
 
+    sources: list[str] = []
+
     def counted(source: str, format: str, engine: str) -> bytes:
         calls.append(format)
+        sources.append(source)
         return render(source, format, engine=engine)
 
     def never_right(*args: object) -> tuple[int, int]:
@@ -191,6 +195,10 @@ def test_the_search_makes_at_most_max_layouts(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(reading_order, "out_of_order", never_right)
     layout = reading_order.choose(graph._document, counted)
     assert calls == ["json0"] * reading_order.MAX_LAYOUTS  # the best is the last, unmirrored
+    declarer = graph._document.declarer
+    assert declarer is not None
+    candidates = len(declarer.orders()) * len(reading_order.ROUNDS)
+    assert reading_order.layouts_for(graph._document.cost) == candidates == len(set(sources))
     assert layout.engine == "dot" and layout.source != graph.source
 
 

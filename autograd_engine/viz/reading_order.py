@@ -39,27 +39,9 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from autograd_engine.viz.declarations import DECLARATIONS
 from autograd_engine.viz.dot_document import DotDocument
 from autograd_engine.viz.twins import Relabel
-
-# The search's bound: Graphviz's time grows about with the square of a drawing's layout
-# cost (``DotDocument.cost``; one layout took 0.14 s at 851, 0.52 s at 1,292 and 1.48 s
-# at 2,472), so the layouts a search may make fall with the square of the cost: ten up
-# to cost 836, nine for notebook 03's whole network (851), four for a hinge loss over
-# ten samples at the default budget (1,292; it reads right at the fourth), one up to
-# 2,645 and none beyond. A search stops as soon as a layout reads right.
-SEARCH_ALLOWANCE = 7_000_000
-MAX_LAYOUTS = 10
-
-
-def layouts_for(cost: int) -> int:
-    """How many layouts the search may make for a drawing of layout ``cost`` (0: none).
-
-    >>> layouts_for(300), layouts_for(1292), layouts_for(3000)
-    (10, 4, 0)
-    """
-    return min(MAX_LAYOUTS, SEARCH_ALLOWANCE // max(cost, 1) ** 2)
-
 
 # Each declaration is laid out as it is, then with fewer crossing passes (``mclimit``),
 # which keep more of the declared order: of 54 drawings (six networks at eight budgets,
@@ -68,10 +50,31 @@ def layouts_for(cost: int) -> int:
 FEWER_PASSES = {"mclimit": "0.1"}
 ROUNDS: tuple[dict[str, str], ...] = ({}, FEWER_PASSES)
 
+# The search's bound: Graphviz's time grows about with the square of a drawing's layout
+# cost (``DotDocument.cost``; one layout took 0.14 s at 851, 0.52 s at 1,292 and 1.48 s
+# at 2,472), so the layouts a search may make fall with the square of the cost: every
+# candidate (16) up to cost 661, nine for notebook 03's whole network (851), four for a
+# hinge loss over ten samples at the default budget (1,292; it reads right at the
+# fourth), one up to 2,645 and none beyond. A search stops as soon as a layout reads
+# right. Small drawings get every candidate because some need it: with Debian's
+# Graphviz 2.43, MLP(2, [4, 4, 1]) at 20 values reads right only at the eleventh.
+SEARCH_ALLOWANCE = 7_000_000
+MAX_LAYOUTS = len(DECLARATIONS) * len(ROUNDS)
+
+
+def layouts_for(cost: int) -> int:
+    """How many layouts the search may make for a drawing of layout ``cost`` (0: none).
+
+    >>> layouts_for(300), layouts_for(851), layouts_for(1292), layouts_for(3000)
+    (16, 9, 4, 0)
+    """
+    return min(MAX_LAYOUTS, SEARCH_ALLOWANCE // max(cost, 1) ** 2)
+
+
 # A mirror image that reads right puts each box's title under it, so the search goes on
 # for this many layouts looking for one that reads right as laid out: notebook 03's
 # network at 40 values finds one in the next but one (where twins alone read right as a
-# mirror image in the first), and at 80 and 100 values none of the ten does.
+# mirror image in the first), and at 80 and 100 values none of the ten it then made does.
 MIRROR_PATIENCE = 2
 
 # lay_out(source, format, engine) -> bytes, e.g. backends.render with a deadline.
