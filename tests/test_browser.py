@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -160,10 +162,18 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-NOTEBOOKS = ("01_expressions_and_graphs.ipynb", "02_backprop_step_by_step.ipynb")
+# Every committed notebook draws (graphs, plots, the player's static picture).
+NOTEBOOKS = tuple(sorted(path.name for path in (ROOT / "notebooks").glob("*.ipynb")))
 PLAYER_NOTEBOOK = "02_backprop_step_by_step.ipynb"
 # Where each front end opens a notebook: JupyterLab, and Notebook 7 (the notebook package).
-FRONT_ENDS = {"jupyterlab": "lab/tree", "notebook": "notebooks"}
+# JupyterLab keeps the notebooks opened before as tabs of its workspace, whose pictures
+# stay in the page: each notebook gets a workspace of its own, so only it is there.
+FRONT_ENDS = {"jupyterlab": "lab/workspaces/{workspace}/tree", "notebook": "notebooks"}
+
+
+def _notebook_url(app: str, port: int, token: str, name: str) -> str:
+    where = FRONT_ENDS[app].format(workspace=re.sub(r"[^A-Za-z0-9]+", "-", name))
+    return f"http://127.0.0.1:{port}/{where}/{name}?token={token}"
 
 
 @pytest.fixture(scope="module", params=sorted(FRONT_ENDS))
@@ -179,7 +189,7 @@ def jupyter(request, tmp_path_factory):
     shutil.copy(ROOT / "notebooks" / PLAYER_NOTEBOOK, trusted)
     _trust(trusted, folder / "data")
     with jupyter_server(app, folder) as (port, token):
-        yield app, lambda name: f"http://127.0.0.1:{port}/{FRONT_ENDS[app]}/{name}?token={token}"
+        yield app, partial(_notebook_url, app, port, token)
 
 
 @contextlib.contextmanager
@@ -248,6 +258,42 @@ def _trust(path: Path, data_dir: Path) -> None:
     nbformat.write(notebook, path)
 
 
+def _first_drawing(path: Path) -> int | None:
+    """The number of the notebook's first cell that shows a graph (its outputs have SVG;
+    plots have PNG alone), or None if it draws none."""
+    import nbformat
+
+    cells = nbformat.read(path, as_version=4).cells
+    for number, cell in enumerate(cells):
+        if any("image/svg+xml" in output.get("data", {}) for output in cell.get("outputs", [])):
+            return number
+    return None
+
+
+# Scrolls the nearest scrolling box around arguments[0] so that it starts at the top.
+# (scrollIntoView left JupyterLab's notebook where it was: its cells are a windowed list.)
+_SCROLL_TO_TOP = """
+const element = arguments[0];
+let box = element.parentElement;
+while (box && !(box.scrollHeight > box.clientHeight &&
+                /auto|scroll/.test(getComputedStyle(box).overflowY))) box = box.parentElement;
+box = box || document.scrollingElement;
+box.scrollTop += element.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
+return Math.round(element.getBoundingClientRect().top - box.getBoundingClientRect().top);
+"""
+
+
+def _scroll_to_top_of(driver, element) -> None:
+    """Scroll ``element`` to the top of its scrolling box, again until it stays there
+    (pictures above it that finish loading push it down)."""
+    for _ in range(10):
+        if abs(driver.execute_script(_SCROLL_TO_TOP, element) - 8) <= 2:
+            time.sleep(0.3)
+            if abs(driver.execute_script(_SCROLL_TO_TOP, element) - 8) <= 2:
+                return
+        time.sleep(0.3)
+
+
 def _shot(driver, name: str, tmp_path: Path) -> None:
     driver.save_screenshot(str(Path(os.environ.get("BROWSER_SHOTS", tmp_path)) / name))
 
@@ -260,11 +306,19 @@ def test_notebook_shows_pictures_not_repr_text(jupyter, name, tmp_path) -> None:
     try:
         driver.get(url(name))
         selector = ".jp-OutputArea-output img, .jp-OutputArea-output > svg"
+        drawing = _first_drawing(ROOT / "notebooks" / name)
 
-        def drawn(d):  # a rendered picture of real size (not an icon, not still loading)
+        def drawn(d):  # a rendered picture of real size (not an icon, not still loading),
+            # in the cell of the notebook's first graph if it draws one
+            within = d
+            if drawing is not None:
+                cells = d.find_elements(By.CSS_SELECTOR, ".jp-Cell")
+                if len(cells) <= drawing:
+                    return False
+                within = cells[drawing]
             found = [
                 e
-                for e in d.find_elements(By.CSS_SELECTOR, selector)
+                for e in within.find_elements(By.CSS_SELECTOR, selector)
                 if e.size["width"] > 100 and e.size["height"] > 50
             ]
             return found or False
@@ -272,11 +326,15 @@ def test_notebook_shows_pictures_not_repr_text(jupyter, name, tmp_path) -> None:
         # The wait is the check: a picture of real size was shown. Reading its size again
         # raced JupyterLab re-laying out the notebook under load (0 high, once in a full run).
         first = WebDriverWait(driver, 90).until(drawn)[0]
+        # The page shows this notebook, and only it (JupyterLab cuts the title short).
+        assert driver.title.startswith(name[:12]), driver.title
+        tabs = driver.find_elements(By.CSS_SELECTOR, ".jp-NotebookPanel")
+        assert len(tabs) <= 1, [tab.get_attribute("id") for tab in tabs]
         texts = [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".jp-OutputArea-output")]
         assert not any(t.startswith("<Graph:") or t.startswith("<Player:") for t in texts)
         # Untrusted, the player's output is its static picture: one per drawing cell.
         assert not driver.find_elements(By.CSS_SELECTOR, ".jp-OutputArea-output iframe")
-        driver.execute_script("arguments[0].scrollIntoView()", first)
+        _scroll_to_top_of(driver, first)
         _shot(driver, f"{app}-{name}.png", tmp_path)
     finally:
         driver.quit()
