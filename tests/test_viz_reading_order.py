@@ -13,6 +13,7 @@ from autograd_engine import Value, draw_graph
 from autograd_engine.viz import picture, reading_order
 from autograd_engine.viz.backends import render
 from autograd_engine.viz.dot_document import DotDocument
+from autograd_engine.viz.labels import ROLE_COLOURS
 
 pytest.importorskip("pygraphviz")
 nn = pytest.importorskip("nn")
@@ -329,3 +330,24 @@ def test_the_reading_survey_counts_what_the_tests_count() -> None:
     assert all(reading_order.layouts_for(graph._document.cost) == 0 for graph in big)
     wrong, pairs, seconds, engine = reading.measure(draw_graph(_prediction([4, 4, 1])))
     assert (wrong, engine) == (0, "dot") and pairs > 0 and seconds > 0
+
+
+def test_constants_follow_their_ops_and_are_not_put_in_index_order() -> None:
+    """Inputs and parameters of one box read in index order; constants (a hinge's
+    margin 1, one per sample) are not grouped: each sits beside the op it feeds, and
+    those ops (computed Values) are drawn in operand order, not index order."""
+    X, y = nn.moons(4, noise=0.1, seed=1)
+    model = nn.MLP(2, [2, 1], seed=1)
+    loss = nn.hinge([model(x) for x in X], nn.to_signed(y))
+    loss.backward()
+    document = draw_graph(loss)._document
+    labels = {}
+    for line in document.source.splitlines():
+        name, _, rest = line.strip().partition(" [")
+        labels[name] = rest
+    grouped = [name for group in document.reading_groups for name in group]
+    assert any("w[0]" in labels.get(name, "") for name in grouped)  # parameters are grouped
+    fill = ROLE_COLOURS["constant"]
+    constants = [name for name, rest in labels.items() if f'fillcolor="{fill}"' in rest]
+    assert constants, "the hinge's margins are drawn"
+    assert not set(constants) & set(grouped)

@@ -248,7 +248,9 @@ class _Writer:
         """What should read in index order, each list first to last: the boxes inside
         each box (neurons of a layer), and the leaves of each box of one role (inputs
         x[0] and x[1]; parameters w[0], w[1] and b). Between roles, and for computed
-        Values, operand order reads better (x1 beside w[0]; ``s + b`` draws s first)."""
+        Values, operand order reads better (x1 beside w[0]; ``s + b`` draws s first).
+        Constants (a hinge's margin 1, one per sample) are not grouped: each sits beside
+        the op it feeds, and so follows that op, whose order is operand order."""
         numbers = self.box_numbers
         groups = [[f"cluster_{numbers[p]}" for p in paths] for paths in self.children.values()]
         for units in self.members.values():
@@ -256,7 +258,8 @@ class _Writer:
             for unit in units:
                 if isinstance(unit, Value) and not unit.op:
                     role = labels.role(unit, self.outputs)
-                    leaves.setdefault(role, []).append(self.name(unit))
+                    if role != "constant":
+                        leaves.setdefault(role, []).append(self.name(unit))
             groups.extend(leaves.values())
         return [group for group in groups if len(group) > 1]
 
