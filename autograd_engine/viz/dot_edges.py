@@ -16,6 +16,7 @@ from functools import cached_property
 from autograd_engine.backprop import local_derivatives
 from autograd_engine.value import Value
 from autograd_engine.viz import dot_chain, labels
+from autograd_engine.viz.clusters import Summary
 from autograd_engine.viz.expand import Expansion
 from autograd_engine.viz.labels import attributes
 from autograd_engine.viz.layout_budget import Plan, Unit
@@ -38,6 +39,7 @@ class EdgeLines:
         self.plan, self.expanded, self.name, self.grad = plan, expanded, name, grad
         self.show_grad, self.edge_labels = show_grad, edge_labels
         self._local: dict[Value, tuple[float, ...] | None] = {}
+        self._members: dict[Summary, set[Value]] = {}  # empty: a summary of leaves alone
 
     def line(self, source: Unit, target: Unit, operand: int | None) -> str:
         """The line of one edge of the plan: into the op of ``target``, or into the
@@ -55,6 +57,8 @@ class EdgeLines:
             derivatives = self.local(target)
             value = None if derivatives is None else derivatives[operand]
             attrs["label"] = labels.edge_text(value, self.grad(target), show_grad=show)
+        if isinstance(source, Summary) and self.brings_only_leaves(source, target):
+            attrs["constraint"] = "false"
         suffix = f" [{attributes(attrs)}]" if attrs else ""
         return f"\t{self.name(source)} -> {head}{suffix}\n"
 
@@ -112,6 +116,25 @@ class EdgeLines:
         written = [lines[pair].popleft() for pair in shown]
         units = self.plan.units
         return written + [line for unit in units for line in self.own(relabel.unit(unit))]
+
+    def brings_only_leaves(self, summary: Summary, target: Unit) -> bool:
+        """Whether what ``summary`` feeds into the Value ``target`` is only leaves (the
+        weights of a neuron drawn without them) while the summary also holds computed
+        Values (the layer's neurons drawn in part). Such an edge says where parameters
+        go, not what is computed after what, so it does not rank the drawing
+        (``constraint=false``): ranked, it put a layer's ops one rank past the summary,
+        which sits after the layer before, so the edges from that layer spanned two ranks
+        and Graphviz looped them round the layer's box (notebook 03's network at 40
+        values: half the picture's height was such loops). A summary of leaves alone is
+        ranked by these edges only, and keeps them, so that it stays beside its op."""
+        if not isinstance(target, Value):
+            return False
+        if summary not in self._members:  # worked out once per summary
+            computed = any(member.parents for member in summary.members)
+            self._members[summary] = set(summary.members) if computed else set()
+        members = self._members[summary]
+        fed = [parent for parent in target.parents if parent in members]
+        return bool(fed) and not any(parent.parents for parent in fed)
 
     def labelled(self, target: Unit) -> bool:
         """Whether the edges into ``target`` carry labels."""
