@@ -15,7 +15,7 @@ setting below is honoured at once):
 The bundled Graphviz comes first when it is installed: it is one known version, so every
 machine draws the same picture (the README's, the tests'), and drawings are put in
 reading order for it (``reading_order``; all 54 surveyed drawings read in index order
-with the bundled 14.1, 53 of them with Debian's Graphviz 2.43). The system ``dot`` is
+with the bundled 14.1, 50 of them with Debian's Graphviz 2.43). The system ``dot`` is
 used when pygraphviz is not installed, or when the environment variable
 ``AUTOGRAD_ENGINE_GRAPHVIZ`` is ``system`` (``bundled`` insists on pygraphviz).
 

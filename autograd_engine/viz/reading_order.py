@@ -52,10 +52,11 @@ ROUNDS: tuple[dict[str, str], ...] = ({}, FEWER_PASSES)
 
 # The search's bound: Graphviz's time grows about with the square of a drawing's layout
 # cost (``DotDocument.cost``; one layout took 0.14 s at 851, 0.52 s at 1,292 and 1.48 s
-# at 2,472), so the layouts a search may make fall with the square of the cost: every
-# candidate (16) up to cost 661, nine for notebook 03's whole network (851), four for a
-# hinge loss over ten samples at the default budget (1,292; it reads right at the
-# fourth), one up to 2,645 and none beyond. A search stops as soon as a layout reads
+# at 2,472 when fitted, before 6dc62f5 took the loops out of summaries' layers; it
+# overstates the time since: 0.2 s at 1,292), so the layouts a search may make fall with
+# the square of the cost: every candidate (16) up to cost 661, nine for notebook 03's
+# whole network (851), four for a hinge loss over ten samples at the default budget
+# (1,292), one up to 2,645 and none beyond. A search stops as soon as a layout reads
 # right. Small drawings get every candidate because some need it: with Debian's
 # Graphviz 2.43, MLP(2, [4, 4, 1]) at 20 values reads right only at the eleventh.
 SEARCH_ALLOWANCE = 7_000_000
