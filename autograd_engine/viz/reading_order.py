@@ -138,8 +138,8 @@ def one_layout(document: DotDocument, lay_out: LayOut) -> Layout:
     The layout is made with fewer crossing passes (``FEWER_PASSES``), which keep more of
     the declared order and take less time. Twins are put in place as ``choose`` does;
     drawing them there takes a second layout, but the order it reads in is known before
-    it is made. On a 40,000-value step at ``max_nodes=1000`` that reads 3 of 1,080 pairs
-    out of order, against 72 for the layout turned over and 1,008 as laid out.
+    it is made. On a 40,000-value step at ``max_nodes=1000`` that reads 3 of 89 pairs
+    out of order, against 86 as laid out.
 
     >>> from autograd_engine import Value, draw_graph
     >>> from autograd_engine.viz.backends import render
